@@ -1,0 +1,45 @@
+import type { Passage } from '../chunking/passage.js';
+
+export type QuestionLang = 'zh-Hans' | 'zh-Hant' | 'en';
+
+export interface Citation {
+  /** The [n] marker used in `text`, from 1. */
+  n: number;
+  /** Passage id. */
+  id: string;
+  docId: string;
+  /** Document title. */
+  title: string;
+  /** Passage label, e.g. `周亚敏 2024 · 四（三）¶5`. */
+  label: string;
+  /** The quoted span (verbatim from the passage). */
+  text: string;
+  /** Retrieval score of the passage (higher is better). */
+  score: number;
+}
+
+/** An answer that knows nothing of Discord or the terminal. */
+export interface Answer {
+  question: string;
+  /** Body with [n] markers; a one-line lead first, then the cited sentences, then the source list. */
+  text: string;
+  citations: Citation[];
+  /** False when the corpus has no passage that answers the question. */
+  supported: boolean;
+  lang: QuestionLang;
+  /** Passages shown as related, not as an answer (when `supported` is false). */
+  related: Citation[];
+  /** Which composer produced it: 'extractive' or 'llm:<model>'. */
+  composer: string;
+  /** A short note for the reader, e.g. why the LLM answer fell back. */
+  note?: string;
+  timings: { embedMs: number; searchMs: number; composeMs: number; totalMs: number };
+}
+
+export interface ScoredPassage {
+  passage: Passage;
+  score: number;
+  /** Ranks in the individual result lists, for diagnostics. */
+  denseRank?: number;
+  lexicalRank?: number;
+}

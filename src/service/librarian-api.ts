@@ -1,0 +1,59 @@
+import type { Answer, QuestionLang, ScoredPassage } from '../answer/answer.js';
+import type { DocumentInfo, Passage, PassageKind } from '../chunking/passage.js';
+import type { GlossaryEntry } from '../glossary/entry.js';
+
+export interface Choice {
+  /** At most 100 characters (Discord autocomplete limit). */
+  name: string;
+  /** At most 100 characters. */
+  value: string;
+}
+
+export interface TermResult {
+  query: string;
+  entries: GlossaryEntry[];
+  /** When nothing matched: the closest terms. */
+  suggestions: string[];
+}
+
+export interface CiteResult {
+  passage: Passage;
+  /** Ready-to-paste citation: “quote” — label, title, author, year. */
+  citation: string;
+  title: string;
+}
+
+export interface SourceSummary {
+  doc: DocumentInfo;
+  passages: number;
+  byKind: Partial<Record<PassageKind, number>>;
+}
+
+export interface AskOptions {
+  lang?: QuestionLang;
+  /** Earlier questions in the same conversation (oldest first), for follow-ups. */
+  history?: { question: string; answer?: string }[];
+  k?: number;
+}
+
+/** The one service the bot and the CLI share. Throws `UserInputError` for bad input. */
+export interface Librarian {
+  ask(question: string, options?: AskOptions): Promise<Answer>;
+  search(query: string, k?: number): Promise<ScoredPassage[]>;
+  term(query: string): TermResult;
+  termChoices(prefix: string): Choice[];
+  cite(idOrWords: string): CiteResult | null;
+  citeChoices(prefix: string): Choice[];
+  sources(): SourceSummary[];
+  passage(id: string): Passage | undefined;
+  /** Model id and passage count, for footers and /help. */
+  describe(): { model: string; passages: number; documents: number; llm?: string };
+}
+
+/** Bad input from a user: the message is safe to show as-is (CLI: exit code 2). */
+export class UserInputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UserInputError';
+  }
+}

@@ -1,0 +1,30 @@
+import * as OpenCC from 'opencc-js';
+
+// Traditional (Taiwan/HK variants included) → mainland simplified. Built once: the converter is a large trie.
+const toSimplifiedConverter = OpenCC.Converter({ from: 't', to: 'cn' });
+const toTraditionalConverter = OpenCC.Converter({ from: 'cn', to: 't' });
+
+export function toSimplified(text: string): string {
+  return toSimplifiedConverter(text);
+}
+
+export function toTraditional(text: string): string {
+  return toTraditionalConverter(text);
+}
+
+/** Unicode normalisation that is safe for quoting: NFC, no invisible controls. */
+export function normaliseText(text: string): string {
+  return text
+    .normalize('NFC')
+    // zero-width and bidi controls, BOM, other C0/C1 controls (tab/newline kept)
+    .replace(/[\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/g, '')
+    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g, '');
+}
+
+/**
+ * The key search works on: NFKC (full-width → ASCII), simplified Chinese, lower-case.
+ * The original text is kept elsewhere for quoting.
+ */
+export function searchKey(text: string): string {
+  return toSimplified(normaliseText(text).normalize('NFKC')).toLowerCase();
+}

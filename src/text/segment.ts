@@ -1,0 +1,70 @@
+import { searchKey } from './searchKey.js';
+
+const wordSegmenter = new Intl.Segmenter('zh', { granularity: 'word' });
+const HAN = /\p{Script=Han}/u;
+const HAN_RUN = /\p{Script=Han}+/gu;
+const LATIN_WORD = /[a-z0-9][a-z0-9.\-']*[a-z0-9]|[a-z0-9]/g;
+
+/** English and Chinese function words that carry no topic. */
+export const STOPWORDS = new Set([
+  'the', 'a', 'an', 'of', 'and', 'or', 'to', 'in', 'on', 'for', 'by', 'with', 'is', 'are', 'was', 'were', 'be',
+  'what', 'which', 'who', 'whom', 'how', 'why', 'when', 'where', 'does', 'do', 'did', 'that', 'this', 'these',
+  'those', 'it', 'its', 'as', 'at', 'from', 'about', 'paper', 'article', 'say', 'says', 'according', 'than',
+  'has', 'have', 'had', 'there', 'their', 'they', 'them', 'between', 'into', 'also', 'can', 'could', 'would',
+  '的', '了', '是', '在', '和', '与', '及', '或', '对', '将', '把', '被', '为', '以', '于', '从', '到', '由',
+  '什么', '哪些', '哪个', '哪', '如何', '怎么', '怎样', '为什么', '多少', '是否', '吗', '呢', '吧', '啊',
+  '这', '那', '这些', '那些', '其', '之', '也', '都', '并', '而', '又', '等', '中', '上', '下', '个', '各',
+  '说', '文章', '论文', '里', '有', '没有', '哪几个', '几', '谁', '啥',
+]);
+
+/** Light English stemming: plural and common suffixes, so 'sanctions' meets 'sanction'. */
+export function stemEnglish(word: string): string {
+  if (word.length <= 3 || /\d/.test(word)) return word;
+  if (word.endsWith('ies') && word.length > 4) return word.slice(0, -3) + 'y';
+  if (word.endsWith('sses')) return word.slice(0, -2);
+  if (word.endsWith('s') && !word.endsWith('ss') && !word.endsWith('us') && !word.endsWith('is')) return word.slice(0, -1);
+  return word;
+}
+
+/** Chinese words (Intl.Segmenter) of an already-normalised key. */
+export function chineseWords(key: string): string[] {
+  const words: string[] = [];
+  for (const run of key.match(HAN_RUN) ?? []) {
+    for (const s of wordSegmenter.segment(run)) if (s.isWordLike) words.push(s.segment);
+  }
+  return words;
+}
+
+/**
+ * Index terms of a text: Chinese words, Chinese character bigrams (robust to segmentation
+ * differences between question and passage), single Han characters of one-character words,
+ * and stemmed English/number tokens. Stopwords dropped. Input may be raw text.
+ */
+export function indexTerms(text: string, options: { isKey?: boolean } = {}): string[] {
+  const key = options.isKey ? text : searchKey(text);
+  const terms: string[] = [];
+  for (const run of key.match(HAN_RUN) ?? []) {
+    for (const s of wordSegmenter.segment(run)) {
+      if (s.isWordLike && !STOPWORDS.has(s.segment)) terms.push(s.segment);
+    }
+    for (let i = 0; i + 1 < run.length; i++) terms.push(run.slice(i, i + 2));
+  }
+  for (const w of key.match(LATIN_WORD) ?? []) {
+    if (!STOPWORDS.has(w)) terms.push(stemEnglish(w));
+  }
+  return terms;
+}
+
+/** Distinct content terms (words only, no bigrams): for sentence scoring and citation checks. */
+export function contentTerms(text: string): Set<string> {
+  const key = searchKey(text);
+  const out = new Set<string>();
+  for (const w of chineseWords(key)) if (!STOPWORDS.has(w) && (w.length > 1 || HAN.test(w))) out.add(w);
+  for (const w of key.match(LATIN_WORD) ?? []) if (!STOPWORDS.has(w)) out.add(stemEnglish(w));
+  return out;
+}
+
+/** Numbers as written (percentages and years included): 41.6%, 2022, 30. */
+export function numbersIn(text: string): string[] {
+  return (text.normalize('NFKC').match(/\d+(?:[.,]\d+)*%?/g) ?? []).map((n) => n.replace(/,/g, ''));
+}
