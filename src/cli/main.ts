@@ -1,0 +1,179 @@
+import { Command, InvalidArgumentError } from 'commander';
+import { readFileSync } from 'node:fs';
+import { resolveDirs, defaultEvalSet, type GlobalOptions } from './options.js';
+import { runBatch } from './batch.js';
+import { answerJson, answerText, citeJson, citeText, searchJson, searchText, sourcesText, termJson, termText } from './format.js';
+import { exitCodeFor, oneLineError } from './errors.js';
+import { openLibrarian, runIngest } from './open.js';
+
+const program = new Command();
+program
+  .name('lodestone')
+  .description('Answers questions about the documents in corpus/ and cites the exact passages it rests on.')
+  .option('--corpus <dir>', 'corpus folder (env CORPUS_DIR)', undefined)
+  .option('--index <dir>', 'index folder (env INDEX_DIR)', undefined)
+  .showHelpAfterError('(run with --help for usage)')
+  .configureOutput({ outputError: (text, write) => write(text) });
+
+const globals = (): GlobalOptions => program.opts<GlobalOptions>();
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 50) throw new InvalidArgumentError('expected a whole number from 1 to 50');
+  return n;
+}
+
+program
+  .command('ingest')
+  .description('load, clean and chunk corpus/, embed the passages and write index/ (incremental)')
+  .option('--force', 'rebuild everything, the corpus model included')
+  .option('--watch', 'keep running and re-ingest when a file in corpus/ changes')
+  .action(async (options: { force?: boolean; watch?: boolean }) => {
+    await runIngest(resolveDirs(globals()), options);
+  });
+
+program
+  .command('passages')
+  .description('list the passages in the index, for inspection')
+  .option('--doc <id>', 'only this document')
+  .option('--json', 'one JSON object per passage')
+  .action(async (options: { doc?: string; json?: boolean }) => {
+    const librarian = await openLibrarian(resolveDirs(globals()));
+    for (const p of librarian.allPassages()) {
+      if (options.doc && p.docId !== options.doc) continue;
+      console.log(options.json ? JSON.stringify(p) : `${p.id}\t${p.kind}\t${p.label}\t${p.text.replace(/\s+/g, ' ').slice(0, 80)}`);
+    }
+  });
+
+program
+  .command('ask')
+  .description('answer a question with cited passages')
+  .argument('[question...]', 'the question (simplified, traditional Chinese or English)')
+  .option('--json', 'print one JSON object (the contract in DESIGN.md)')
+  .option('--batch', 'read {"id","question"} JSON lines from stdin, print one JSON object per line')
+  .action(async (words: string[], options: { json?: boolean; batch?: boolean }) => {
+    const librarian = await openLibrarian(resolveDirs(globals()));
+    if (options.batch) {
+      await runBatch(process.stdin, async (item) => answerJson(await librarian.ask(item.question)));
+      return;
+    }
+    const answer = await librarian.ask(words.join(' '));
+    console.log(options.json ? JSON.stringify(answerJson(answer)) : answerText(answer));
+  });
+
+program
+  .command('search')
+  .description('hybrid (dense + BM25) passage search')
+  .argument('[query...]', 'what to look for')
+  .option('-k <n>', 'how many passages', positiveInt, 8)
+  .option('--json', 'print JSON')
+  .option('--batch', 'read {"id","question"} JSON lines from stdin')
+  .action(async (words: string[], options: { k: number; json?: boolean; batch?: boolean }) => {
+    const librarian = await openLibrarian(resolveDirs(globals()));
+    if (options.batch) {
+      await runBatch(process.stdin, async (item) => searchJson(item.question, await librarian.search(item.question, options.k)));
+      return;
+    }
+    const query = words.join(' ');
+    const results = await librarian.search(query, options.k);
+    console.log(options.json ? JSON.stringify(searchJson(query, results)) : searchText(results));
+  });
+
+program
+  .command('term')
+  .description('look a term up in the glossary built from the corpus')
+  .argument('[term...]', 'a term in Chinese (either script), English, or an abbreviation')
+  .option('--json', 'print JSON')
+  .option('--batch', 'read {"id","question"} JSON lines from stdin')
+  .action(async (words: string[], options: { json?: boolean; batch?: boolean }) => {
+    const librarian = await openLibrarian(resolveDirs(globals()));
+    if (options.batch) {
+      await runBatch(process.stdin, async (item) => termJson(librarian.term(item.question)));
+      return;
+    }
+    const result = librarian.term(words.join(' '));
+    console.log(options.json ? JSON.stringify(termJson(result)) : termText(result));
+  });
+
+program
+  .command('cite')
+  .description('a passage with a ready-to-paste citation, by id or by a few of its words')
+  .argument('[passage...]', 'passage id (e.g. zhou2024:4.3:p3fa2) or words from it')
+  .option('--json', 'print JSON')
+  .action(async (words: string[], options: { json?: boolean }) => {
+    const librarian = await openLibrarian(resolveDirs(globals()));
+    const result = librarian.cite(words.join(' '));
+    if (!result) {
+      process.stderr.write(`no passage matches “${words.join(' ')}”\n`);
+      process.exitCode = 2;
+      return;
+    }
+    console.log(options.json ? JSON.stringify(citeJson(result)) : citeText(result));
+  });
+
+program
+  .command('sources')
+  .description('the documents in the index, with metadata and passage counts')
+  .option('--json', 'print JSON')
+  .action(async (options: { json?: boolean }) => {
+    const librarian = await openLibrarian(resolveDirs(globals()));
+    const sources = librarian.sources();
+    console.log(options.json ? JSON.stringify(sources) : sourcesText(sources));
+  });
+
+program
+  .command('eval')
+  .description('retrieval quality on a question set: Recall@1/5/10 and MRR per language, dense / lexical / hybrid')
+  .option('--set <file>', 'JSONL question set (default ../shared/eval/dev.jsonl)')
+  .option('--answers', 'also score the answers (evidence cited, keywords, none questions, length)')
+  .option('--no-expand', 'without glossary query expansion (to measure its effect)')
+  .option('--json', 'print JSON')
+  .action(async (options: { set?: string; json?: boolean; answers?: boolean; expand: boolean }) => {
+    const set = options.set ?? defaultEvalSet();
+    if (!set) throw new InvalidArgumentError('no question set: pass --set FILE (../shared/eval/dev.jsonl is not here)');
+    const { runEval } = await import('./eval.js');
+    await runEval(resolveDirs(globals()), readFileSync(set, 'utf8'), options);
+  });
+
+program
+  .command('chat')
+  .description('a terminal chat: a plain line asks; /term, /cite, /search, /sources, /help as in Discord')
+  .action(async () => {
+    const { runChat } = await import('./chat.js');
+    await runChat(await openLibrarian(resolveDirs(globals())));
+  });
+
+program
+  .command('start')
+  .description('build the index if missing or stale, then run the Discord bot (DISCORD_TOKEN set) or the terminal chat')
+  .action(async () => {
+    const { runStart } = await import('./start.js');
+    await runStart(resolveDirs(globals()));
+  });
+
+program
+  .command('deploy-commands')
+  .description('register the slash commands with Discord (in DISCORD_GUILD_ID when set, else globally)')
+  .action(async () => {
+    const { runDeployCommands } = await import('./start.js');
+    await runDeployCommands();
+  });
+
+program
+  .command('bench')
+  .description('benchmarks: ingest, query latency, index scale, baselines, the bot through a local Discord server')
+  .option('--json', 'print JSON')
+  .option('--scale <sizes>', 'comma-separated synthetic corpus sizes', '10000,100000')
+  .option('--queries <n>', 'how many questions for latency', '500')
+  .option('--no-bot', 'skip the Discord round-trip part')
+  .action(async (options: { json?: boolean; scale: string; queries: string; bot: boolean }) => {
+    const { runBench } = await import('../bench/run.js');
+    await runBench(resolveDirs(globals()), options);
+  });
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  process.stderr.write(oneLineError(error) + '\n');
+  process.exitCode = exitCodeFor(error);
+}

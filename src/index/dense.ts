@@ -1,0 +1,100 @@
+import hnswlib from 'hnswlib-node';
+import type { HnswParams } from './manifest.js';
+
+const { HierarchicalNSW } = hnswlib;
+
+export interface DenseHit {
+  /** Position of the passage in the index's passage list. */
+  position: number;
+  /** Cosine similarity (1 − cosine distance). */
+  score: number;
+}
+
+/** Nearest-neighbour search over passage vectors (HNSW, cosine space). */
+export class DenseIndex {
+  private constructor(
+    private readonly hnsw: InstanceType<typeof HierarchicalNSW>,
+    readonly size: number,
+    readonly params: HnswParams,
+  ) {}
+
+  static build(vectors: Float32Array[], dims: number, params: HnswParams): DenseIndex {
+    const hnsw = new HierarchicalNSW('cosine', dims);
+    // a fixed seed makes a rebuilt index identical for identical vectors
+    hnsw.initIndex(Math.max(1, vectors.length), params.m, params.efConstruction, 100);
+    // addPoint wants a plain Array, not a Float32Array
+    vectors.forEach((v, i) => hnsw.addPoint(Array.from(v), i));
+    hnsw.setEf(params.ef);
+    return new DenseIndex(hnsw, vectors.length, params);
+  }
+
+  static read(file: string, dims: number, size: number, params: HnswParams): DenseIndex {
+    const hnsw = new HierarchicalNSW('cosine', dims);
+    hnsw.readIndexSync(file);
+    if (hnsw.getCurrentCount() !== size) {
+      throw new Error(`HNSW file holds ${hnsw.getCurrentCount()} vectors, the manifest says ${size}`);
+    }
+    hnsw.setEf(params.ef);
+    return new DenseIndex(hnsw, size, params);
+  }
+
+  write(file: string): void {
+    this.hnsw.writeIndexSync(file);
+  }
+
+  search(vector: Float32Array | number[], k: number): DenseHit[] {
+    const n = Math.min(k, this.size);
+    if (n <= 0) return [];
+    // ef below k would silently return fewer/worse neighbours
+    if (this.hnsw.getEf() < n) this.hnsw.setEf(n);
+    const { neighbors, distances } = this.hnsw.searchKnn(Array.from(vector), n);
+    if (this.hnsw.getEf() !== this.params.ef && this.params.ef >= n) this.hnsw.setEf(this.params.ef);
+    return neighbors.map((position, i) => ({ position, score: 1 - distances[i] }));
+  }
+}
+
+/** Exact cosine top-k over normalised-or-not vectors: the yardstick HNSW is measured against. */
+export function bruteForceSearch(vectors: Float32Array[], query: Float32Array, k: number): DenseHit[] {
+  const qn = norm(query) || 1;
+  const hits = vectors.map((v, position) => ({ position, score: dot(v, query) / ((norm(v) || 1) * qn) }));
+  hits.sort((a, b) => b.score - a.score || a.position - b.position);
+  return hits.slice(0, k);
+}
+
+export function dot(a: Float32Array, b: Float32Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
+  return s;
+}
+
+function norm(a: Float32Array): number {
+  return Math.sqrt(dot(a, a));
+}
+
+/**
+ * Top-k recall of HNSW against brute force, using each stored vector (and small perturbations of it)
+ * as a query: how the parameters in the manifest were chosen.
+ */
+export function measureHnswRecall(
+  vectors: Float32Array[],
+  dims: number,
+  params: HnswParams,
+  k = 10,
+  queries: Float32Array[] = vectors,
+): { recall: number; msPerQuery: number } {
+  const index = DenseIndex.build(vectors, dims, params);
+  let found = 0;
+  let wanted = 0;
+  const t0 = performance.now();
+  const approx = queries.map((q) => index.search(q, k));
+  const ms = performance.now() - t0;
+  queries.forEach((q, i) => {
+    const exact = bruteForceSearch(vectors, q, k);
+    // ties at the k-th score make either neighbour correct
+    const kth = exact[exact.length - 1]?.score ?? 0;
+    const exactSet = new Set(exact.map((h) => h.position));
+    wanted += exact.length;
+    for (const h of approx[i]) if (exactSet.has(h.position) || h.score >= kth - 1e-6) found++;
+  });
+  return { recall: wanted ? Math.min(1, found / wanted) : 1, msPerQuery: ms / Math.max(1, queries.length) };
+}
