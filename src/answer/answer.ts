@@ -42,4 +42,8 @@ export interface ScoredPassage {
   /** Ranks in the individual result lists, for diagnostics. */
   denseRank?: number;
   lexicalRank?: number;
+  /** Cosine similarity of the dense match (absolute, unlike the fused score), when dense search found it. */
+  denseScore?: number;
+  /** BM25 score of the lexical match, when lexical search found it. */
+  lexicalScore?: number;
 }

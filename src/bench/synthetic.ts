@@ -1,0 +1,144 @@
+/**
+ * Synthetic corpora for the scale bench, grown from real passages so they cluster like real data.
+ * Uniformly random vectors are HNSW's worst case and say nothing about real use; instead each synthetic
+ * vector sits on the segment between a real passage vector and one of its real nearest neighbours,
+ * plus a little isotropic noise, so the synthetic cloud follows the shape of the real one.
+ */
+
+/** Deterministic PRNG (mulberry32): the same seed gives the same corpus on every machine. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Standard normal sample (Box–Muller). */
+export function gaussian(random: () => number): number {
+  const u = Math.max(random(), 1e-12);
+  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random());
+}
+
+export function normalise(v: Float32Array): Float32Array {
+  let s = 0;
+  for (let i = 0; i < v.length; i++) s += v[i] * v[i];
+  const n = Math.sqrt(s) || 1;
+  for (let i = 0; i < v.length; i++) v[i] /= n;
+  return v;
+}
+
+/** A dense row-major matrix of unit vectors, with per-row views for APIs that want Float32Array[]. */
+export interface VectorMatrix {
+  dims: number;
+  count: number;
+  data: Float32Array;
+}
+
+export function rows(matrix: VectorMatrix): Float32Array[] {
+  const out: Float32Array[] = new Array(matrix.count);
+  for (let i = 0; i < matrix.count; i++) out[i] = matrix.data.subarray(i * matrix.dims, (i + 1) * matrix.dims);
+  return out;
+}
+
+export function toMatrix(vectors: readonly Float32Array[]): VectorMatrix {
+  const dims = vectors[0]?.length ?? 0;
+  const data = new Float32Array(vectors.length * dims);
+  vectors.forEach((v, i) => data.set(v, i * dims));
+  return { dims, count: vectors.length, data };
+}
+
+/** For each base vector, the positions of its `k` most similar other base vectors (exact). */
+export function nearestNeighbourTable(base: VectorMatrix, k: number): number[][] {
+  const { dims, count, data } = base;
+  const table: number[][] = [];
+  for (let i = 0; i < count; i++) {
+    const scores: { j: number; s: number }[] = [];
+    for (let j = 0; j < count; j++) {
+      if (j === i) continue;
+      let s = 0;
+      for (let d = 0; d < dims; d++) s += data[i * dims + d] * data[j * dims + d];
+      scores.push({ j, s });
+    }
+    scores.sort((a, b) => b.s - a.s);
+    table.push(scores.slice(0, k).map((x) => x.j));
+  }
+  return table;
+}
+
+export interface SynthesisOptions {
+  seed: number;
+  /** Length of the added noise relative to the unit vector (0.15 ⇒ cosine ≈ 0.99 to the clean point). */
+  noise?: number;
+  /** Neighbours of each base vector that a synthetic vector may be interpolated towards. */
+  neighbours?: number;
+}
+
+/** Where each synthetic vector came from, so a synthetic text can be made from the same passages. */
+export interface SyntheticOrigin {
+  from: number;
+  towards: number;
+  mix: number;
+}
+
+/** `n` synthetic unit vectors shaped like `base` (see the file comment). */
+export function synthesiseVectors(base: VectorMatrix, n: number, options: SynthesisOptions, table = nearestNeighbourTable(base, options.neighbours ?? 8)): { matrix: VectorMatrix; origins: SyntheticOrigin[] } {
+  const { dims } = base;
+  const random = seededRandom(options.seed);
+  const sigma = (options.noise ?? 0.15) / Math.sqrt(dims);
+  const data = new Float32Array(n * dims);
+  const origins: SyntheticOrigin[] = new Array(n);
+  for (let r = 0; r < n; r++) {
+    const from = Math.floor(random() * base.count);
+    const near = table[from];
+    const towards = near.length ? near[Math.floor(random() * near.length)] : from;
+    // mostly close to `from`, sometimes halfway: density falls off between real passages as it does in real data
+    const mix = random() * random() * 0.5;
+    const row = data.subarray(r * dims, (r + 1) * dims);
+    for (let d = 0; d < dims; d++) {
+      row[d] = (1 - mix) * base.data[from * dims + d] + mix * base.data[towards * dims + d] + sigma * gaussian(random);
+    }
+    normalise(row);
+    origins[r] = { from, towards, mix };
+  }
+  return { matrix: { dims, count: n, data }, origins };
+}
+
+/**
+ * A plausible passage text made from two real ones: the sentences of `from` with a sentence of
+ * `towards` spliced in and a sentence dropped, so lexical statistics stay realistic too.
+ */
+export function synthesiseText(texts: readonly string[], origin: SyntheticOrigin, random: () => number): string {
+  const own = splitSentences(texts[origin.from] ?? '');
+  const other = splitSentences(texts[origin.towards] ?? '');
+  if (own.length > 1) own.splice(Math.floor(random() * own.length), 1);
+  if (other.length) own.splice(Math.floor(random() * (own.length + 1)), 0, other[Math.floor(random() * other.length)]);
+  return own.join('');
+}
+
+export function splitSentences(text: string): string[] {
+  return text.match(/[^。！？!?；;.]+[。！？!?；;.]?/g) ?? (text ? [text] : []);
+}
+
+/**
+ * Stand-in base vectors when no real passage vectors are at hand (no index, no embedder): a few hundred
+ * anisotropic Gaussian clusters. Reported as such; real vectors are always preferred.
+ */
+export function clusteredBaseVectors(count: number, dims: number, seed: number): VectorMatrix {
+  const random = seededRandom(seed);
+  const topics = Math.max(1, Math.round(Math.sqrt(count)));
+  const centres: Float32Array[] = [];
+  for (let t = 0; t < topics; t++) centres.push(normalise(Float32Array.from({ length: dims }, () => gaussian(random))));
+  const data = new Float32Array(count * dims);
+  for (let r = 0; r < count; r++) {
+    const centre = centres[Math.floor(random() * topics)];
+    const row = data.subarray(r * dims, (r + 1) * dims);
+    // a few strong directions per passage, as in real embeddings, rather than flat noise
+    for (let d = 0; d < dims; d++) row[d] = centre[d] + (0.6 / Math.sqrt(dims)) * gaussian(random) * (d % 7 === 0 ? 2 : 0.7);
+    normalise(row);
+  }
+  return { dims, count, data };
+}

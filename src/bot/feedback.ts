@@ -1,0 +1,91 @@
+/** 👍 / 👎 votes in a SQLite file: one row per (answer, user); a second vote by the same user replaces the first. */
+import Database from 'better-sqlite3';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+export const DEFAULT_FEEDBACK_DB = 'data/feedback.sqlite';
+
+export interface Vote {
+  /** Key of the answered interaction or message the buttons belong to. */
+  interaction: string;
+  question: string;
+  passageIds: string[];
+  userId: string;
+  value: 1 | -1;
+}
+
+export interface StoredVote {
+  interaction: string;
+  question: string;
+  passageIds: string[];
+  userHash: string;
+  value: number;
+  createdAt: string;
+}
+
+export class FeedbackStore {
+  private readonly db: Database.Database;
+  private readonly salt: string;
+
+  /** `path` ':memory:' for tests; the salt comes from `FEEDBACK_SALT` or is generated once per database. */
+  constructor(path: string = process.env.FEEDBACK_DB || DEFAULT_FEEDBACK_DB, salt: string | undefined = process.env.FEEDBACK_SALT) {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    this.db = new Database(path);
+    this.db.pragma('journal_mode = WAL');
+    this.db.exec(`
+      CREATE TABLE IF NOT EXISTS feedback (
+        interaction TEXT NOT NULL,
+        question TEXT NOT NULL,
+        passage_ids TEXT NOT NULL,
+        user_hash TEXT NOT NULL,
+        value INTEGER NOT NULL CHECK (value IN (-1, 1)),
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (interaction, user_hash)
+      );
+      CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    `);
+    this.salt = salt || this.storedSalt();
+  }
+
+  private storedSalt(): string {
+    const row = this.db.prepare('SELECT value FROM settings WHERE key = ?').get('salt') as { value: string } | undefined;
+    if (row) return row.value;
+    const salt = randomBytes(16).toString('hex');
+    this.db.prepare('INSERT INTO settings (key, value) VALUES (?, ?)').run('salt', salt);
+    return salt;
+  }
+
+  /** sha256(salt + userId): votes are countable per user without storing who voted. */
+  hashUser(userId: string): string {
+    return createHash('sha256').update(this.salt + userId).digest('hex');
+  }
+
+  record(vote: Vote): void {
+    this.db
+      .prepare(
+        `INSERT INTO feedback (interaction, question, passage_ids, user_hash, value, created_at) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (interaction, user_hash) DO UPDATE SET value = excluded.value, question = excluded.question,
+           passage_ids = excluded.passage_ids, created_at = excluded.created_at`,
+      )
+      .run(vote.interaction, vote.question, JSON.stringify(vote.passageIds), this.hashUser(vote.userId), vote.value, new Date().toISOString());
+  }
+
+  votes(interaction?: string): StoredVote[] {
+    const rows = (interaction
+      ? this.db.prepare('SELECT * FROM feedback WHERE interaction = ? ORDER BY created_at').all(interaction)
+      : this.db.prepare('SELECT * FROM feedback ORDER BY created_at').all()) as any[];
+    return rows.map((r) => ({
+      interaction: r.interaction,
+      question: r.question,
+      passageIds: JSON.parse(r.passage_ids),
+      userHash: r.user_hash,
+      value: r.value,
+      createdAt: r.created_at,
+    }));
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}

@@ -1,0 +1,44 @@
+import { evalJson, formatEvalTable, evaluateRetrieval, parseQuestionSet } from '../retrieval/evaluate.js';
+import { percentile, scoreAnswer, summariseAnswers, type AnswerScore, type EvalQuestion } from '../service/evaluate-answers.js';
+import { openLibrarian } from './open.js';
+import type { Dirs } from './options.js';
+
+/** `lodestone eval`: retrieval rows (dense / lexical / hybrid per language), and with --answers the answer figures. */
+export async function runEval(dirs: Dirs, setText: string, options: { json?: boolean; answers?: boolean; expand: boolean }): Promise<void> {
+  const questions = parseQuestionSet(setText) as EvalQuestion[];
+  const librarian = await openLibrarian(dirs);
+  const retrieval = await evaluateRetrieval(librarian.searcher({ expand: options.expand }), questions);
+
+  let answers: { scores: AnswerScore[]; rows: ReturnType<typeof summariseAnswers>; p50Ms: number; p95Ms: number; maxChars: number } | undefined;
+  if (options.answers) {
+    const scores: AnswerScore[] = [];
+    for (const q of questions) {
+      const answer = await librarian.ask(q.question);
+      const cited = answer.citations.map((c) => librarian.passage(c.id)?.text ?? c.text);
+      scores.push(scoreAnswer(q, answer, cited));
+    }
+    const ms = scores.map((s) => s.totalMs);
+    answers = { scores, rows: summariseAnswers(scores), p50Ms: percentile(ms, 50), p95Ms: percentile(ms, 95), maxChars: Math.max(...scores.map((s) => s.bodyChars)) };
+  }
+
+  if (options.json) {
+    console.log(JSON.stringify({ expand: options.expand, retrieval: evalJson(retrieval), ...(answers ? { answers } : {}) }));
+    return;
+  }
+  console.log(`retrieval${options.expand ? '' : ' (no glossary expansion)'} — ${questions.length} questions`);
+  console.log(formatEvalTable(retrieval));
+  if (answers) {
+    console.log('\nanswers');
+    console.log('group                   n   cites evidence  all keywords  support right');
+    for (const r of answers.rows) {
+      console.log(`${r.group.padEnd(22)} ${String(r.questions).padStart(2)}   ${pct(r.citesEvidence).padStart(14)}  ${pct(r.allKeywords).padStart(12)}  ${pct(r.supportCorrect).padStart(13)}`);
+    }
+    console.log(`ask latency p50 ${answers.p50Ms.toFixed(1)} ms, p95 ${answers.p95Ms.toFixed(1)} ms; longest answer ${answers.maxChars} characters`);
+    const misses = answers.scores.filter((s) => (s.kind !== 'none' && !s.citesEvidence) || !s.supportCorrect).map((s) => s.id);
+    if (misses.length) console.log(`questions missed: ${misses.join(', ')}`);
+  }
+}
+
+function pct(x: number): string {
+  return `${(x * 100).toFixed(0)}%`;
+}

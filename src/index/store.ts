@@ -1,0 +1,377 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { DocumentInfo, Passage } from '../chunking/passage.js';
+import { DenseIndex } from './dense.js';
+import { IndexError } from './errors.js';
+import { DEFAULT_BM25, LexicalIndex, passageTerms, type Bm25Params, type LexicalData, type TermWeights } from './lexical.js';
+import { DEFAULT_HNSW, INDEX_FORMAT_VERSION, type HnswParams, type IndexManifest } from './manifest.js';
+
+export { IndexError } from './errors.js';
+
+/**
+ * Layout: `<indexDir>/CURRENT` names the live generation (`gen-000007`); each generation directory holds
+ * manifest.json, documents.json, passages.json, vectors.f32, hnsw.bin, lexical.json and, for the
+ * offline corpus model, model/. A generation is written complete under `.tmp-<pid>-…`, renamed into
+ * place, and only then does CURRENT switch (write aside + rename): a writer killed at any moment
+ * leaves CURRENT pointing at a complete older generation.
+ */
+const CURRENT = 'CURRENT';
+const FILES = {
+  manifest: 'manifest.json',
+  documents: 'documents.json',
+  passages: 'passages.json',
+  vectors: 'vectors.f32',
+  hnsw: 'hnsw.bin',
+  lexical: 'lexical.json',
+  model: 'model',
+} as const;
+/** Older generations kept after a commit, for readers that resolved CURRENT just before the switch. */
+const KEEP_OLD_GENERATIONS = 2;
+
+export interface IndexInput {
+  documents: DocumentInfo[];
+  passages: Passage[];
+  /** One L2-normalised vector per passage, same order. */
+  vectors: Float32Array[];
+  /** `TextEmbedder.modelId` the vectors were made with. */
+  embedderModelId: string;
+  dims: number;
+  corpusFingerprint: string;
+  chunkerVersion: string;
+  hnsw?: HnswParams;
+  bm25?: Bm25Params;
+  /** Directory with the corpus embedding model's files: copied into the generation as `model/`. */
+  modelDir?: string;
+  build?: Record<string, unknown>;
+  /** Test hook: called after the generation's files are written, before it is committed. */
+  beforeCommit?: (stagingDir: string) => void;
+}
+
+export interface WrittenIndex {
+  dir: string;
+  generation: string;
+  manifest: IndexManifest;
+  bytes: number;
+}
+
+export function writeIndex(indexDir: string, input: IndexInput): WrittenIndex {
+  const { passages, vectors, dims } = input;
+  if (vectors.length !== passages.length) {
+    throw new IndexError(`${passages.length} passages but ${vectors.length} vectors`);
+  }
+  for (const v of vectors) if (v.length !== dims) throw new IndexError(`a vector has ${v.length} dimensions, expected ${dims}`);
+  const ids = new Set<string>();
+  for (const p of passages) {
+    if (ids.has(p.id)) throw new IndexError(`duplicate passage id ${p.id}`);
+    ids.add(p.id);
+  }
+
+  fs.mkdirSync(indexDir, { recursive: true });
+  const staging = path.join(indexDir, `.tmp-${process.pid}-${Date.now().toString(36)}`);
+  fs.mkdirSync(staging);
+  try {
+    const hnswParams = input.hnsw ?? DEFAULT_HNSW;
+    const bm25 = input.bm25 ?? DEFAULT_BM25;
+    writeFileSynced(path.join(staging, FILES.documents), JSON.stringify(input.documents));
+    writeFileSynced(path.join(staging, FILES.passages), JSON.stringify(passages));
+    writeFileSynced(path.join(staging, FILES.vectors), packVectors(vectors, dims));
+    DenseIndex.build(vectors, dims, hnswParams).write(path.join(staging, FILES.hnsw));
+    fsyncFile(path.join(staging, FILES.hnsw));
+    writeFileSynced(path.join(staging, FILES.lexical), JSON.stringify(buildLexical(passages, bm25).toJSON()));
+    if (input.modelDir) {
+      fs.cpSync(input.modelDir, path.join(staging, FILES.model), { recursive: true });
+    }
+
+    const manifest: IndexManifest = {
+      formatVersion: INDEX_FORMAT_VERSION,
+      modelId: input.embedderModelId,
+      dimensions: dims,
+      passageCount: passages.length,
+      documentCount: input.documents.length,
+      corpusFingerprint: input.corpusFingerprint,
+      chunkerVersion: input.chunkerVersion,
+      builtAt: new Date().toISOString(),
+      hnsw: hnswParams,
+      bm25,
+      checksums: checksumTree(staging),
+      ...(input.build ? { build: input.build } : {}),
+    };
+    writeFileSynced(path.join(staging, FILES.manifest), JSON.stringify(manifest, null, 2));
+    fsyncDir(staging);
+    input.beforeCommit?.(staging);
+
+    const generation = commitGeneration(indexDir, staging);
+    pruneGenerations(indexDir, generation);
+    const dir = path.join(indexDir, generation);
+    return { dir, generation, manifest, bytes: treeSize(dir) };
+  } catch (error) {
+    fs.rmSync(staging, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+/** Lexical index of the passages, with section heading / table / citing-paragraph context. */
+export function buildLexical(passages: Passage[], bm25: Bm25Params = DEFAULT_BM25): LexicalIndex {
+  const byId = new Map(passages.map((p) => [p.id, p]));
+  const docs: TermWeights[] = passages.map((p) => passageTerms(p, (id) => byId.get(id)));
+  return LexicalIndex.build(docs, bm25);
+}
+
+function commitGeneration(indexDir: string, staging: string): string {
+  for (let n = latestGenerationNumber(indexDir) + 1; ; n++) {
+    const generation = `gen-${String(n).padStart(6, '0')}`;
+    try {
+      fs.renameSync(staging, path.join(indexDir, generation));
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOTEMPTY' || code === 'EEXIST') continue; // another writer took this number
+      throw error;
+    }
+    fsyncDir(indexDir);
+    const pointerTmp = path.join(indexDir, `.${CURRENT}.tmp-${process.pid}`);
+    writeFileSynced(pointerTmp, generation + '\n');
+    fs.renameSync(pointerTmp, path.join(indexDir, CURRENT));
+    fsyncDir(indexDir);
+    return generation;
+  }
+}
+
+function latestGenerationNumber(indexDir: string): number {
+  let max = 0;
+  for (const name of safeReaddir(indexDir)) {
+    const m = /^gen-(\d+)$/.exec(name);
+    if (m) max = Math.max(max, Number(m[1]));
+  }
+  return max;
+}
+
+/** Removes generations older than the kept ones and staging dirs of writers that are gone. */
+function pruneGenerations(indexDir: string, current: string): void {
+  const gens = safeReaddir(indexDir)
+    .filter((n) => /^gen-\d+$/.test(n) && n !== current)
+    .sort()
+    .reverse();
+  for (const old of gens.slice(KEEP_OLD_GENERATIONS)) fs.rmSync(path.join(indexDir, old), { recursive: true, force: true });
+  for (const name of safeReaddir(indexDir)) {
+    const m = /^\.(?:CURRENT\.)?tmp-(\d+)/.exec(name);
+    if (m && !processAlive(Number(m[1]))) fs.rmSync(path.join(indexDir, name), { recursive: true, force: true });
+  }
+}
+
+function processAlive(pid: number): boolean {
+  if (pid === process.pid) return false; // our own staging dirs are finished or failed by now
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** The index as loaded into memory; immutable, so a query holding it is never disturbed by a swap. */
+export class LoadedIndex {
+  private readonly positions: Map<string, number>;
+  private readonly docById: Map<string, DocumentInfo>;
+
+  constructor(
+    readonly dir: string,
+    readonly generation: string,
+    readonly manifest: IndexManifest,
+    readonly documents: DocumentInfo[],
+    readonly passages: Passage[],
+    private readonly vectors: Float32Array[],
+    private readonly denseIndex: DenseIndex,
+    private readonly lexicalIndex: LexicalIndex,
+  ) {
+    this.positions = new Map(passages.map((p, i) => [p.id, i]));
+    this.docById = new Map(documents.map((d) => [d.id, d]));
+  }
+
+  /** Directory of the corpus embedding model stored with this generation, when there is one. */
+  get modelDir(): string | undefined {
+    const dir = path.join(this.dir, FILES.model);
+    return fs.existsSync(dir) ? dir : undefined;
+  }
+
+  byId(id: string): Passage | undefined {
+    const i = this.positions.get(id);
+    return i === undefined ? undefined : this.passages[i];
+  }
+
+  document(docId: string): DocumentInfo | undefined {
+    return this.docById.get(docId);
+  }
+
+  vectorOf(id: string): Float32Array | undefined {
+    const i = this.positions.get(id);
+    return i === undefined ? undefined : this.vectors[i];
+  }
+
+  /** All vectors in passage order (for brute-force checks and incremental reuse). */
+  allVectors(): readonly Float32Array[] {
+    return this.vectors;
+  }
+
+  readonly dense = {
+    search: (vector: Float32Array | number[], k: number): { passage: Passage; score: number }[] =>
+      this.denseIndex.search(vector, k).map((h) => ({ passage: this.passages[h.position], score: h.score })),
+  };
+
+  readonly lexical = {
+    search: (terms: string[] | TermWeights, k: number): { passage: Passage; score: number }[] =>
+      this.lexicalIndex.search(terms, k).map((h) => ({ passage: this.passages[h.position], score: h.score })),
+    documentFrequency: (term: string): number => this.lexicalIndex.documentFrequency(term),
+  };
+
+  /** Bytes on disk of this generation. */
+  sizeOnDisk(): number {
+    return treeSize(this.dir);
+  }
+}
+
+/** Name of the generation CURRENT points at, or undefined when there is no index. */
+export function currentGeneration(indexDir: string): string | undefined {
+  try {
+    const name = fs.readFileSync(path.join(indexDir, CURRENT), 'utf8').trim();
+    return /^gen-\d+$/.test(name) ? name : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function indexExists(indexDir: string): boolean {
+  return currentGeneration(indexDir) !== undefined;
+}
+
+/** Reads the manifest of the current generation without loading the rest (undefined when absent/unreadable). */
+export function readManifest(indexDir: string): IndexManifest | undefined {
+  const generation = currentGeneration(indexDir);
+  if (!generation) return undefined;
+  try {
+    return JSON.parse(fs.readFileSync(path.join(indexDir, generation, FILES.manifest), 'utf8')) as IndexManifest;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Loads and verifies the current generation. Throws IndexError saying what is wrong. */
+export function loadIndex(indexDir: string): LoadedIndex {
+  const generation = currentGeneration(indexDir);
+  if (!generation) {
+    throw new IndexError(`no index in ${indexDir}: run \`npx lodestone ingest\` first`);
+  }
+  const dir = path.join(indexDir, generation);
+  const fail = (what: string): never => {
+    throw new IndexError(`index ${dir} is unusable (${what}): rebuild it with \`npx lodestone ingest --force\``);
+  };
+  let manifest: IndexManifest;
+  try {
+    manifest = JSON.parse(fs.readFileSync(path.join(dir, FILES.manifest), 'utf8')) as IndexManifest;
+  } catch (error) {
+    return fail(`manifest unreadable: ${(error as Error).message}`);
+  }
+  if (manifest.formatVersion !== INDEX_FORMAT_VERSION) {
+    fail(`format version ${manifest.formatVersion}, this Lodestone reads ${INDEX_FORMAT_VERSION}`);
+  }
+  if (!manifest.checksums || typeof manifest.checksums !== 'object') fail('manifest has no checksums');
+  for (const required of [FILES.documents, FILES.passages, FILES.vectors, FILES.hnsw, FILES.lexical]) {
+    if (!(required in manifest.checksums)) fail(`manifest lists no ${required}`);
+  }
+  const actual = checksumTree(dir);
+  for (const [file, sum] of Object.entries(manifest.checksums)) {
+    if (!(file in actual)) fail(`${file} is missing`);
+    if (actual[file] !== sum) fail(`${file} does not match its checksum (truncated or corrupted)`);
+  }
+
+  try {
+    const documents = JSON.parse(fs.readFileSync(path.join(dir, FILES.documents), 'utf8')) as DocumentInfo[];
+    const passages = JSON.parse(fs.readFileSync(path.join(dir, FILES.passages), 'utf8')) as Passage[];
+    if (passages.length !== manifest.passageCount) fail(`${passages.length} passages, manifest says ${manifest.passageCount}`);
+    const vectors = unpackVectors(fs.readFileSync(path.join(dir, FILES.vectors)), manifest.dimensions);
+    if (vectors.length !== passages.length) fail(`${vectors.length} vectors for ${passages.length} passages`);
+    const dense = DenseIndex.read(path.join(dir, FILES.hnsw), manifest.dimensions, passages.length, manifest.hnsw);
+    const lexical = LexicalIndex.fromJSON(JSON.parse(fs.readFileSync(path.join(dir, FILES.lexical), 'utf8')) as LexicalData);
+    if (lexical.size !== passages.length) fail(`lexical index covers ${lexical.size} passages, not ${passages.length}`);
+    return new LoadedIndex(dir, generation, manifest, documents, passages, vectors, dense, lexical);
+  } catch (error) {
+    if (error instanceof IndexError) throw error;
+    return fail((error as Error).message);
+  }
+}
+
+export function packVectors(vectors: Float32Array[], dims: number): Buffer {
+  const out = new Float32Array(vectors.length * dims);
+  vectors.forEach((v, i) => out.set(v, i * dims));
+  return Buffer.from(out.buffer, out.byteOffset, out.byteLength);
+}
+
+export function unpackVectors(bytes: Buffer, dims: number): Float32Array[] {
+  if (dims <= 0 || bytes.byteLength % (4 * dims) !== 0) throw new IndexError(`vectors file size ${bytes.byteLength} is not a multiple of ${dims} floats`);
+  // copy into an aligned buffer: Buffer slices may start at any offset
+  const all = new Float32Array(new Uint8Array(bytes).buffer);
+  const out: Float32Array[] = [];
+  for (let i = 0; i < all.length; i += dims) out.push(all.subarray(i, i + dims));
+  return out;
+}
+
+/** sha256 of every file under `dir` (relative paths, `/`-separated), manifest excluded. */
+export function checksumTree(dir: string): Record<string, string> {
+  const sums: Record<string, string> = {};
+  const walk = (sub: string): void => {
+    for (const entry of fs.readdirSync(path.join(dir, sub), { withFileTypes: true })) {
+      const rel = sub ? `${sub}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) walk(rel);
+      else if (entry.isFile() && rel !== FILES.manifest) sums[rel] = sha256(fs.readFileSync(path.join(dir, rel)));
+    }
+  };
+  walk('');
+  return sums;
+}
+
+export function sha256(data: string | Uint8Array): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+function treeSize(dir: string): number {
+  let total = 0;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile()) total += fs.statSync(path.join(entry.parentPath ?? (entry as unknown as { path: string }).path, entry.name)).size;
+  }
+  return total;
+}
+
+function writeFileSynced(file: string, content: string | Uint8Array): void {
+  const fd = fs.openSync(file, 'w');
+  try {
+    fs.writeFileSync(fd, content);
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+function fsyncFile(file: string): void {
+  const fd = fs.openSync(file, 'r');
+  try {
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+function fsyncDir(dir: string): void {
+  try {
+    fsyncFile(dir);
+  } catch {
+    // some platforms cannot fsync a directory; the rename is still atomic
+  }
+}
+
+function safeReaddir(dir: string): string[] {
+  try {
+    return fs.readdirSync(dir);
+  } catch {
+    return [];
+  }
+}

@@ -1,0 +1,117 @@
+import type { ScoredPassage } from '../answer/answer.js';
+import type { Passage } from '../chunking/passage.js';
+import type { TextEmbedder } from '../embedding/embedder-api.js';
+import { ModelMismatchError } from '../index/errors.js';
+import type { LoadedIndex } from '../index/store.js';
+import { DEFAULT_FUSION, reciprocalRankFusion, type FusionParams } from './fusion.js';
+import { prepareQuery } from './query.js';
+
+export { ModelMismatchError } from '../index/errors.js';
+
+export type SearchMode = 'hybrid' | 'dense' | 'lexical';
+
+export interface RetrieverOptions {
+  /** Glossary expansion: extra alias strings for a question. */
+  expand?: (q: string) => string[];
+  fusion?: FusionParams;
+  /** How deep each list is read before fusion. */
+  candidates?: number;
+}
+
+export interface SearchOutcome {
+  results: ScoredPassage[];
+  timings: { embedMs: number; searchMs: number };
+}
+
+/** Throws ModelMismatchError unless the embedder is the one the index was built with. */
+export function assertSameModel(index: LoadedIndex, embedder: TextEmbedder): void {
+  if (embedder.modelId !== index.manifest.modelId) throw new ModelMismatchError(index.manifest.modelId, embedder.modelId);
+  if (embedder.dimensions !== index.manifest.dimensions) {
+    throw new ModelMismatchError(`${index.manifest.modelId} (${index.manifest.dimensions} dimensions)`, `${embedder.modelId} (${embedder.dimensions} dimensions)`);
+  }
+}
+
+/** Dense (HNSW) + lexical (BM25) search over one loaded index, fused by weighted reciprocal rank. */
+export class Retriever {
+  private readonly fusion: FusionParams;
+  private readonly candidates: number;
+
+  constructor(
+    readonly index: LoadedIndex,
+    readonly embedder: TextEmbedder,
+    private readonly opts: RetrieverOptions = {},
+  ) {
+    assertSameModel(index, embedder);
+    this.fusion = opts.fusion ?? DEFAULT_FUSION;
+    this.candidates = opts.candidates ?? 50;
+  }
+
+  async search(query: string, k = 8, mode: SearchMode = 'hybrid'): Promise<SearchOutcome> {
+    const prepared = prepareQuery(query, this.opts.expand);
+    const depth = Math.max(this.candidates, k * 3);
+    let embedMs = 0;
+    let dense: { passage: Passage; score: number }[] = [];
+    if (mode !== 'lexical' && prepared.embedText) {
+      const t0 = performance.now();
+      const vector = await this.embedder.embedQuery(prepared.embedText);
+      embedMs = performance.now() - t0;
+      if (vector.length !== this.index.manifest.dimensions) {
+        throw new ModelMismatchError(this.index.manifest.modelId, `${this.embedder.modelId} (${vector.length}-dimension query vector)`);
+      }
+      const t1 = performance.now();
+      dense = this.index.dense.search(vector, depth);
+      const denseMs = performance.now() - t1;
+      return this.finish(mode, prepared.lexicalTerms, dense, depth, k, embedMs, denseMs);
+    }
+    return this.finish(mode, prepared.lexicalTerms, dense, depth, k, embedMs, 0);
+  }
+
+  private finish(
+    mode: SearchMode,
+    terms: Map<string, number>,
+    dense: { passage: Passage; score: number }[],
+    depth: number,
+    k: number,
+    embedMs: number,
+    denseMs: number,
+  ): SearchOutcome {
+    const t0 = performance.now();
+    const lexical = mode === 'dense' ? [] : this.index.lexical.search(terms, depth);
+    let results: ScoredPassage[];
+    if (mode === 'dense') {
+      results = dense.map((h, i) => ({ passage: h.passage, score: h.score, denseRank: i + 1, denseScore: h.score }));
+    } else if (mode === 'lexical') {
+      results = lexical.map((h, i) => ({ passage: h.passage, score: h.score, lexicalRank: i + 1, lexicalScore: h.score }));
+    } else {
+      const denseScore = new Map(dense.map((h) => [h.passage.id, h.score]));
+      const lexicalScore = new Map(lexical.map((h) => [h.passage.id, h.score]));
+      const fused = reciprocalRankFusion(
+        [
+          { items: dense.map((h) => h.passage), weight: this.fusion.denseWeight },
+          { items: lexical.map((h) => h.passage), weight: 1 - this.fusion.denseWeight },
+        ],
+        (p) => p.id,
+        this.fusion.k,
+      );
+      results = fused.map(({ item, score, ranks }) => ({
+        passage: item,
+        score,
+        ...(ranks[0] ? { denseRank: ranks[0], denseScore: denseScore.get(item.id) } : {}),
+        ...(ranks[1] ? { lexicalRank: ranks[1], lexicalScore: lexicalScore.get(item.id) } : {}),
+      }));
+    }
+    results = dropDuplicateTexts(results).slice(0, k);
+    return { results, timings: { embedMs, searchMs: denseMs + (performance.now() - t0) } };
+  }
+}
+
+/** A passage whose text repeats a higher-ranked one's (the web article repeats itself) adds nothing. */
+export function dropDuplicateTexts(results: ScoredPassage[]): ScoredPassage[] {
+  const seen = new Set<string>();
+  return results.filter((r) => {
+    const key = r.passage.text.replace(/\s+/g, '');
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

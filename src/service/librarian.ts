@@ -1,0 +1,230 @@
+import type { Answer, QuestionLang, ScoredPassage } from '../answer/answer.js';
+import { composeExtractive, type ComposeInput, type ComposedAnswer } from '../answer/extractive.js';
+import { validateQuestion } from '../answer/validateQuestion.js';
+import type { Passage, PassageKind } from '../chunking/passage.js';
+import type { TextEmbedder } from '../embedding/embedder-api.js';
+import { Embedder } from '../embedding/embedder.js';
+import { Glossary } from '../glossary/glossary.js';
+import { loadCuratedGlossary } from '../glossary/curated.js';
+import { citeChoices, citePassage } from '../cite/cite.js';
+import { loadIndex, type LoadedIndex } from '../index/store.js';
+import { Retriever } from '../retrieval/hybrid.js';
+import { detectLang } from '../text/language.js';
+import { contentTerms } from '../text/segment.js';
+import { ingest, indexIsStale, type IngestSummary } from './ingest.js';
+import { UserInputError, type AskOptions, type Choice, type CiteResult, type Librarian, type SourceSummary, type TermResult } from './librarian-api.js';
+
+export interface Composer {
+  name: string;
+  compose(input: ComposeInput & { history?: AskOptions['history'] }): Promise<ComposedAnswer>;
+  condense?(history: NonNullable<AskOptions['history']>, question: string): Promise<string>;
+}
+
+export interface LibrarianOptions {
+  corpusDir: string;
+  indexDir: string;
+  /** EMBEDDING_MODEL; a changed setting makes the index stale. */
+  model?: string;
+  /** Build the index when missing or stale (default true). */
+  autoIngest?: boolean;
+  /** An LLM composer (see src/answer/llm.ts); default: the extractive composer only. */
+  composer?: Composer;
+  onWarning?: (message: string) => void;
+  onProgress?: (stage: string, done: number, total: number) => void;
+  onIngested?: (summary: IngestSummary) => void;
+}
+
+/** Everything one index generation needs; swapped as a whole so a question in flight keeps a consistent set. */
+interface Generation {
+  index: LoadedIndex;
+  embedder: TextEmbedder;
+  retriever: Retriever;
+  glossary: Glossary;
+}
+
+export interface LibrarianService extends Librarian {
+  allPassages(): Passage[];
+  /** Dense / lexical / hybrid search for `lodestone eval`, with or without glossary expansion. */
+  searcher(options?: { expand?: boolean }): Retriever;
+  /** Re-read index/ if another process (ingest --watch) committed a new generation. */
+  reload(): Promise<boolean>;
+  /** Poll index/ for new generations (the bot calls this). */
+  watch(intervalMs?: number): void;
+  close(): Promise<void>;
+}
+
+const DEFAULT_K = 8;
+const MAX_SEARCH_K = 25;
+
+export async function createLibrarian(options: LibrarianOptions): Promise<LibrarianService> {
+  const model = options.model ?? process.env.EMBEDDING_MODEL;
+  if (options.autoIngest !== false && (await indexIsStale(options.corpusDir, options.indexDir, model))) {
+    const summary = await ingest({ corpusDir: options.corpusDir, indexDir: options.indexDir, model, onProgress: options.onProgress, onWarning: options.onWarning });
+    options.onIngested?.(summary);
+  }
+  const generation = await openGeneration(options);
+  return new LibrarianImpl(options, generation);
+}
+
+async function openGeneration(options: LibrarianOptions): Promise<Generation> {
+  const index = loadIndex(options.indexDir);
+  const embedder = await embedderFor(index);
+  const curated = loadCuratedGlossary(options.corpusDir);
+  for (const warning of curated.warnings) options.onWarning?.(warning);
+  const glossary = Glossary.build(index.passages, index.documents, curated.entries);
+  const retriever = new Retriever(index, embedder, { expand: (q) => glossary.expandQuery(q) });
+  return { index, embedder, retriever, glossary };
+}
+
+/** The embedder the index was built with: the corpus model stored beside it, or the hub model by name. */
+async function embedderFor(index: LoadedIndex): Promise<TextEmbedder> {
+  const modelId = index.manifest.modelId;
+  if (index.modelDir) return Embedder.load({ model: 'corpus', modelDir: index.modelDir });
+  return Embedder.load({ model: modelId });
+}
+
+class LibrarianImpl implements LibrarianService {
+  private generation: Generation;
+  private timer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly options: LibrarianOptions,
+    generation: Generation,
+  ) {
+    this.generation = generation;
+  }
+
+  async ask(rawQuestion: string, options: AskOptions = {}): Promise<Answer> {
+    const started = performance.now();
+    const question = validateQuestion(rawQuestion);
+    const lang: QuestionLang = options.lang ?? detectLang(question);
+    const g = this.generation;
+    const searchQuery = await this.standaloneQuestion(question, options.history);
+    const k = options.k ?? DEFAULT_K;
+    const { results, timings } = await g.retriever.search(searchQuery, k);
+    const composeStart = performance.now();
+    const input: ComposeInput = {
+      question,
+      lang,
+      results,
+      passageById: (id) => g.index.byId(id),
+      titleOf: (docId) => g.index.document(docId)?.title ?? docId,
+      expandedTerms: g.glossary.expandQuery(searchQuery),
+    };
+    const composed = this.options.composer ? await this.options.composer.compose({ ...input, history: options.history }) : await composeExtractive(input);
+    const composeMs = performance.now() - composeStart;
+    return {
+      ...composed,
+      timings: { embedMs: timings.embedMs, searchMs: timings.searchMs, composeMs, totalMs: performance.now() - started },
+    };
+  }
+
+  /**
+   * A follow-up ("and cobalt?") is searched with the conversation's context: condensed by the LLM when one
+   * is configured, otherwise by carrying the previous question's content terms over.
+   */
+  private async standaloneQuestion(question: string, history: AskOptions['history']): Promise<string> {
+    if (!history || history.length === 0) return question;
+    const composer = this.options.composer;
+    if (composer?.condense) {
+      try {
+        const condensed = await composer.condense(history, question);
+        if (condensed.trim()) return condensed.trim();
+      } catch (error) {
+        this.options.onWarning?.(`condensing the follow-up failed: ${(error as Error).message}`);
+      }
+    }
+    const previous = history[history.length - 1].question;
+    const own = contentTerms(question);
+    const carried = [...contentTerms(previous)].filter((t) => !own.has(t));
+    return carried.length ? `${question} ${carried.join(' ')}` : question;
+  }
+
+  async search(rawQuery: string, k = DEFAULT_K): Promise<ScoredPassage[]> {
+    const query = validateQuestion(rawQuery);
+    if (!Number.isInteger(k) || k < 1 || k > MAX_SEARCH_K) throw new UserInputError(`k must be a whole number from 1 to ${MAX_SEARCH_K}`);
+    return (await this.generation.retriever.search(query, k)).results;
+  }
+
+  term(rawQuery: string): TermResult {
+    const query = rawQuery.replace(/\s+/g, ' ').trim();
+    if (!query) throw new UserInputError('Which term? / 请输入要查询的术语。');
+    if ([...query].length > 100) throw new UserInputError('A term is at most 100 characters. / 术语最长 100 个字符。');
+    const { entries, suggestions } = this.generation.glossary.lookup(query);
+    return { query, entries, suggestions };
+  }
+
+  termChoices(prefix: string): Choice[] {
+    return this.generation.glossary.choices(prefix.slice(0, 100));
+  }
+
+  cite(idOrWords: string): CiteResult | null {
+    const query = idOrWords.replace(/\s+/g, ' ').trim();
+    if (!query) throw new UserInputError('Which passage? Give its id or a few of its words. / 请给出段落编号或其中几个词。');
+    const g = this.generation;
+    const found = citePassage(query.slice(0, 500), g.index.passages, g.index.documents);
+    if (!found) return null;
+    return { ...found, title: g.index.document(found.passage.docId)?.title ?? found.passage.docId };
+  }
+
+  citeChoices(prefix: string): Choice[] {
+    return citeChoices(prefix.slice(0, 100), this.generation.index.passages);
+  }
+
+  sources(): SourceSummary[] {
+    const { index } = this.generation;
+    return index.documents.map((doc) => {
+      const byKind: Partial<Record<PassageKind, number>> = {};
+      let passages = 0;
+      for (const p of index.passages) {
+        if (p.docId !== doc.id) continue;
+        passages++;
+        byKind[p.kind] = (byKind[p.kind] ?? 0) + 1;
+      }
+      return { doc, passages, byKind };
+    });
+  }
+
+  passage(id: string): Passage | undefined {
+    return this.generation.index.byId(id.trim());
+  }
+
+  allPassages(): Passage[] {
+    return this.generation.index.passages;
+  }
+
+  searcher(options: { expand?: boolean } = {}): Retriever {
+    const g = this.generation;
+    return options.expand === false ? new Retriever(g.index, g.embedder) : g.retriever;
+  }
+
+  describe() {
+    const { index } = this.generation;
+    return { model: index.manifest.modelId, passages: index.passages.length, documents: index.documents.length, llm: this.options.composer?.name };
+  }
+
+  async reload(): Promise<boolean> {
+    const current = this.generation.index.generation;
+    const manifestGeneration = (await import('../index/store.js')).currentGeneration(this.options.indexDir);
+    if (!manifestGeneration || manifestGeneration === current) return false;
+    try {
+      this.generation = await openGeneration(this.options);
+      return true;
+    } catch (error) {
+      // a half-written or corrupt generation never replaces a working one
+      this.options.onWarning?.(`new index not loaded, keeping the previous one: ${(error as Error).message}`);
+      return false;
+    }
+  }
+
+  watch(intervalMs = 2000): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => void this.reload(), intervalMs);
+    this.timer.unref();
+  }
+
+  async close(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+}
