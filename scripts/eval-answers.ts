@@ -8,10 +8,17 @@
 import { readFileSync } from 'node:fs';
 import { composeExtractive, lastSupportSignals, ANSWER_MAX_CHARS } from '../src/answer/extractive.js';
 import { detectLang } from '../src/text/language.js';
-import { loadFixtureCorpus } from '../tests/answer/corpus-fixture.js';
+import { fixtureFromPassages, loadFixtureCorpus } from '../tests/answer/corpus-fixture.js';
 
 const verbose = process.argv.includes('--verbose');
 const corpus = loadFixtureCorpus();
+// --real: the chunker's passages (src/chunking/build.ts) instead of the fixture's, same BM25 ranking.
+if (process.argv.includes('--real')) {
+  const { buildPassages } = await import('../src/chunking/build.js');
+  const built = await buildPassages('/work/shared/corpus');
+  const real = fixtureFromPassages(built.passages, new Map(built.documents.map((d) => [d.id, d.title])));
+  Object.assign(corpus, real);
+}
 const questions = readFileSync('/work/shared/eval/dev.jsonl', 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
 const squash = (t: string) => t.replace(/\s+/g, '');
 const rows: string[] = [];

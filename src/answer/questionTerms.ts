@@ -1,4 +1,4 @@
-import { contentTerms, numbersIn } from '../text/segment.js';
+import { contentTerms, numbersIn, STOPWORDS } from '../text/segment.js';
 import { searchKey } from '../text/searchKey.js';
 
 /**
@@ -9,6 +9,7 @@ const QUESTION_FRAME_WORDS = new Set([
   '主要', '分别', '认为', '提出', '方面', '多少', '具体', '指出', '一些', '有关', '关于', '问题', '情况', '各是', '是什么',
   '哪几', '怎么样', '为何', '作者', '这个', '那个', '其中', '列', '列了', '里列', '表里', '几个', '哪几个', '那么', '还是',
   'paper', 'article', 'web', 'note', 'notes', 'list', 'listed', 'mention', 'mentioned', 'describe', 'explain', 'say',
+  '表', '它', '它的', '们', '年', '月', '日', '他们', '我们', '呢', '又',
   'said', 'way', 'ways', 'run', 'through', 'under', 'does', 'did', 'doe', 'give', 'role', 'play', 'status', 'any', 'some',
 ]);
 
@@ -31,19 +32,67 @@ export interface QuestionProfile {
 
 const PROVENANCE = /来源|出处|出自|依据|根据什么|数据源|引用|引自|援引|來源|出處|依據|引用|source|come from|comes from|cite|cites|cited|based on|where does/i;
 // Acronyms and mixed-case names that a Chinese text would also spell in Latin letters (PGII, CBAM, UNCTAD, Chip 4).
-const LATIN_NAME = /\b(?:[A-Z][A-Z0-9]{2,}|[A-Z][a-z]+\s\d+)\b/g;
+const LATIN_NAME = /\b(?:[A-Z][A-Z0-9]{2,}|(?!(?:Table|Figure|Fig|Section|Chapter|Part|Note|Footnote|Page)\b)[A-Z][a-z]+\s\d+)\b/g;
 // Latin acronyms with everyday Chinese renderings: they cannot be required verbatim in Chinese text.
 const TRANSLATED_ACRONYMS = new Set(['usa', 'nato', 'wto', 'imf', 'gdp']);
+
+const segmenter = new Intl.Segmenter('zh', { granularity: 'word' });
+
+/**
+ * Chinese terms of a question key: segmenter words, except that runs of single characters that the
+ * segmenter splits off (牵/头发/起 for 牵头发起) are joined back with their neighbours into one term,
+ * which is then matched by character bigrams (see termMatch).
+ */
+function chineseTerms(key: string): string[] {
+  const out: string[] = [];
+  for (const run of key.match(/\p{Script=Han}+/gu) ?? []) {
+    let chunk: string[] = [];
+    const flush = () => {
+      if (chunk.length === 0) return;
+      const hasSingle = chunk.some((w) => w.length === 1);
+      if (hasSingle && chunk.length > 1) out.push(chunk.join(''));
+      else out.push(...chunk);
+      chunk = [];
+    };
+    for (const seg of segmenter.segment(run)) {
+      const w = seg.segment;
+      if (!seg.isWordLike || STOPWORDS.has(w) || QUESTION_FRAME_WORDS.has(w)) {
+        flush();
+        continue;
+      }
+      // keep chunks short: a single character joins its neighbour, two full words stay apart
+      if (chunk.length && w.length > 1 && chunk[chunk.length - 1].length > 1) flush();
+      chunk.push(w);
+      if (chunk.join('').length >= 4) flush();
+    }
+    flush();
+  }
+  return out;
+}
 
 export function profileQuestion(question: string, expandedTerms: string[] = []): QuestionProfile {
   const key = searchKey(question);
   const terms = new Set<string>();
-  for (const t of contentTerms(question)) if (!QUESTION_FRAME_WORDS.has(t)) terms.add(t);
+  for (const t of chineseTerms(key)) terms.add(t);
+  // An English question over Chinese text: when the glossary supplied Chinese aliases, they stand in for
+  // the English words (which the Chinese passages cannot contain); names such as acronyms still count.
+  const latinQuestion = (key.match(/[a-z]/g)?.length ?? 0) > (key.match(/\p{Script=Han}/gu)?.length ?? 0);
+  const hanExpansion = expandedTerms.some((t) => /\p{Script=Han}/u.test(t));
+  const useLatinWords = !(latinQuestion && hanExpansion);
+  if (useLatinWords) {
+    for (const t of contentTerms(question.replace(/\p{Script=Han}+/gu, ' ').replace(/'s\b|'/g, ' '))) {
+      if (!QUESTION_FRAME_WORDS.has(t)) terms.add(t);
+    }
+  }
   for (const raw of expandedTerms) {
     const k = searchKey(raw).trim();
     if (!k) continue;
-    if (/\p{Script=Han}/u.test(k) && k.length <= 12) terms.add(k);
-    for (const t of contentTerms(raw)) if (!QUESTION_FRAME_WORDS.has(t)) terms.add(t);
+    if (/\p{Script=Han}/u.test(k)) {
+      if (k.length <= 12) terms.add(k);
+      else for (const t of chineseTerms(k)) terms.add(t);
+    } else if (useLatinWords) {
+      for (const t of contentTerms(raw)) if (!QUESTION_FRAME_WORDS.has(t)) terms.add(t);
+    }
   }
   const names = new Set<string>();
   for (const m of key.matchAll(/《([^》]{2,40})》|“([^”]{2,20})”|"([^"]{2,20})"|「([^」]{2,20})」/g)) {
@@ -57,7 +106,7 @@ export function profileQuestion(question: string, expandedTerms: string[] = []):
   const tables = new Set<string>();
   for (const m of key.matchAll(/(?:表|table\s*)(\d{1,2})/g)) tables.add(`表${m[1]}`);
   // Table references are handled as tables, not as terms ("表3" would otherwise demand the literal string).
-  for (const t of [...terms]) if (/^表\d+$/.test(t) || /^table$/.test(t)) terms.delete(t);
+  for (const t of [...terms]) if (/^表\d+$/.test(t) || /^table$/.test(t) || tables.has(`表${t}`)) terms.delete(t);
   return {
     terms: [...terms],
     numbers: [...new Set(numbersIn(question))].filter((n) => !tables.has(`表${n}`)),
@@ -73,7 +122,7 @@ export function termMatch(term: string, key: string): number {
   if (!/\p{Script=Han}/u.test(term) || term.length < 3) return 0;
   let hits = 0;
   for (let i = 0; i + 1 < term.length; i++) if (key.includes(term.slice(i, i + 2))) hits++;
-  return (0.5 * hits) / (term.length - 1);
+  return (0.7 * hits) / (term.length - 1);
 }
 
 /** A name is present when the key holds it, or (for titles) at least 80% of its character bigrams. */

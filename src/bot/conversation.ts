@@ -16,6 +16,8 @@ export type Condense = (history: { question: string; answer?: string }[], questi
 
 const ANAPHORA = /(它|它们|他们|这个|那个|这些|那些|这种|该|此|其|上述|呢[？?]?$|\b(it|its|they|them|their|this|that|these|those|he|she)\b)/i;
 const MAX_CARRIED_TERMS = 6;
+const HAN_END = /\p{Script=Han}$/u;
+const HAN_START = /^\p{Script=Han}/u;
 
 /**
  * A follow-up made standalone without an LLM: when it is short or points back ("那稀土呢？", "why did they do it?"),
@@ -27,7 +29,9 @@ export function carryOverTerms(previous: string | undefined, question: string): 
   if (current.size >= 4 && !ANAPHORA.test(question)) return question;
   const carried = [...contentTerms(previous)].filter((t) => !current.has(t) && ![...current].some((c) => c.includes(t) || t.includes(c)));
   if (carried.length === 0) return question;
-  return `${question} ${carried.slice(0, MAX_CARRIED_TERMS).join(' ')}`;
+  // Han terms are joined without spaces so that words the segmenter split (脱/钩) still form their bigrams
+  const joined = carried.slice(0, MAX_CARRIED_TERMS).reduce((out, t, i) => (i > 0 && HAN_END.test(out) && HAN_START.test(t) ? out + t : out ? `${out} ${t}` : t), '');
+  return `${question} ${joined}`;
 }
 
 /** Recent turns per conversation (thread or DM channel id), bounded in both directions. */

@@ -60,6 +60,8 @@ function safeCut(text: string, max: number): number {
   let cut = max;
   const marker = window.match(MARKER_AT_END);
   if (marker && marker.index! > 0) cut = marker.index!;
+  // keep a marker with the character it follows rather than starting the next piece with it
+  while (cut > 1 && text[cut] === '[') cut -= 1;
   const code = text.charCodeAt(cut - 1);
   if (code >= 0xd800 && code <= 0xdbff) cut -= 1;
   return cut;

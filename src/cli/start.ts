@@ -42,6 +42,6 @@ export async function runDeployCommands(): Promise<void> {
   const settings = botSettings();
   if (!settings.token || !settings.applicationId) throw Object.assign(new Error('deploy-commands needs DISCORD_TOKEN and DISCORD_APPLICATION_ID'), { name: 'UserInputError' });
   const { deployCommands } = await import('../bot/client.js');
-  const result = await deployCommands(settings);
+  const result = await deployCommands({ ...settings, applicationId: settings.applicationId });
   console.log(`registered ${result.count} commands ${settings.guildId ? `in guild ${settings.guildId}` : 'globally'}`);
 }

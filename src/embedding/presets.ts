@@ -69,7 +69,7 @@ export const EMBEDDING_PRESETS: Record<string, EmbeddingPreset> = {
     passagePrefix: '',
     maxTokens: 512,
     quantized: false,
-    batchSize: 64,
+    batchSize: 16,
   },
 };
 

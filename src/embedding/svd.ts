@@ -61,17 +61,17 @@ function multiplyTransposed(m: SparseMatrix, x: Float64Array, l: number): Float6
 }
 
 /**
- * Orthonormalise the l columns of a row-major n×l matrix in place (modified Gram–Schmidt, run twice for
- * stability). Columns are copied out contiguously first: strided access made this the slowest step.
+ * Orthonormalise the l columns of a row-major n×l matrix in place (modified Gram–Schmidt; a second pass
+ * restores orthogonality lost to rounding, needed only for the final basis). Columns are copied out contiguously first: strided access made this the slowest step.
  */
-function orthonormaliseColumns(a: Float64Array, n: number, l: number): void {
+function orthonormaliseColumns(a: Float64Array, n: number, l: number, passes: number): void {
   const cols: Float64Array[] = [];
   for (let j = 0; j < l; j++) {
     const col = new Float64Array(n);
     for (let i = 0; i < n; i++) col[i] = a[i * l + j];
     cols.push(col);
   }
-  for (let pass = 0; pass < 2; pass++) {
+  for (let pass = 0; pass < passes; pass++) {
     for (let j = 0; j < l; j++) {
       const col = cols[j];
       for (let k = 0; k < j; k++) {
@@ -151,13 +151,14 @@ export function truncatedSvd(
   const omega = new Float64Array(m.cols * l);
   for (let i = 0; i < omega.length; i++) omega[i] = normal();
 
+  const iterations = opts.powerIterations ?? 1;
   let y = multiply(m, omega, l);
-  orthonormaliseColumns(y, m.rows, l);
-  for (let it = 0; it < (opts.powerIterations ?? 3); it++) {
+  orthonormaliseColumns(y, m.rows, l, iterations === 0 ? 2 : 1);
+  for (let it = 0; it < iterations; it++) {
     const z = multiplyTransposed(m, y, l);
-    orthonormaliseColumns(z, m.cols, l);
+    orthonormaliseColumns(z, m.cols, l, 1);
     y = multiply(m, z, l);
-    orthonormaliseColumns(y, m.rows, l);
+    orthonormaliseColumns(y, m.rows, l, it === iterations - 1 ? 2 : 1);
   }
   // B = Qᵀ M, held transposed (cols×l); eigen-decompose B Bᵀ (l×l) for B's left singular vectors.
   const bt = multiplyTransposed(m, y, l);

@@ -20,7 +20,7 @@ export function sentencesOf(passage: Passage): Sentence[] {
 }
 
 // What follows a term in a sentence that says what the term is.
-const STRONG_AFTER = /^[”》」]?\s*(?:[（(][^）)]{0,60}[）)])?\s*[，,]?\s*(?:是指|指的是|就是指|即是|即|意为|意味着|是一种|是一个|是)/u;
+const STRONG_AFTER = /^[”》」]?\s*(?:[（(][^）)]{0,60}[）)])?\s*(?:战略|策略|理论|概念|条款|一词|这一概念)?\s*[，,]?\s*(?:具有[^，。]{0,4}含义|是指|指的是|就是指|即是|即|意为|意味着|是一种|是一个|是)/u;
 const WEAK_AFTER = /^[”》」]?\s*(?:[（(][^）)]{0,60}[）)])?\s*[，,]?\s*(?:也是|作为|可以|旨在|代表|属于|主要|最初|的核心|的实质|的本质)/u;
 const STRONG_BEFORE = /(?:所谓|被称为|又称|称为|简称|即)\s*[“《「]?$/u;
 
@@ -51,6 +51,8 @@ export function definitionScore(sentence: Sentence, forms: string[], anchorKey?:
   if (best === 0) return anchorKey && s.includes(anchorKey) ? 100 : 0;
   if (anchorKey && s.includes(anchorKey)) best += 100;
   if (sentence.passage.kind === 'footnote') best += 1;
+  // Bibliographic references mention terms in titles; they never define them.
+  if (/载《|访问时间|https?:|出版社|\bpp?\.\s*\d|第\d+(?:—\d+)?页/u.test(sentence.text)) best -= 5;
   const n = [...sentence.text].length;
   if (n < 8) best -= 3;
   else if (n > 250) best -= 2;

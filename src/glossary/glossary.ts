@@ -10,7 +10,19 @@ import { bigramSimilarity, editDistance, typoBudget } from './similarity.js';
 export interface GlossaryJSON {
   version: 1;
   entries: GlossaryEntry[];
+  /** Curated "vocabulary" entries: English words → Chinese forms, used only to expand questions. */
+  bridge?: BridgeTerm[];
+  /** Latin codes (MSP, IRA, G7) that occur in the corpus: the only Latin forms worth adding to a question. */
+  codes?: string[];
 }
+
+/** A word pair that only expands questions (imports → 进口); not shown by lookup. */
+export interface BridgeTerm {
+  term: string;
+  aliases: string[];
+}
+
+const BRIDGE_KIND = 'vocabulary';
 
 export interface TermChoice {
   name: string;
@@ -142,6 +154,8 @@ function citationOf(sentence: Sentence): GlossaryCitation {
 
 export class Glossary {
   readonly entries: GlossaryEntry[];
+  readonly bridge: BridgeTerm[];
+  private readonly codes: Set<string>;
   private readonly keyIndex = new Map<string, number[]>();
   private readonly keys: { key: string; entry: number; form: string }[] = [];
   private readonly importance: number[];
@@ -150,17 +164,25 @@ export class Glossary {
   /** English forms as stemmed word lists → entries. */
   private readonly latinForms = new Map<string, { words: string[]; entry: number; caseSensitive?: string }[]>();
 
-  private constructor(entries: GlossaryEntry[]) {
+  /** Glossary entries then bridge terms: what expansion spans point into. */
+  private readonly expansionTerms: { term: string; aliases: string[] }[];
+
+  private constructor(entries: GlossaryEntry[], bridge: BridgeTerm[] = [], codes: string[] = []) {
     this.entries = entries;
+    this.bridge = bridge;
+    this.codes = new Set(codes);
+    this.expansionTerms = [...entries, ...bridge];
     this.importance = entries.map((e) => e.counts.reduce((n, c) => n + c.count, 0) + (e.origin === 'curated' ? 3 : 0));
-    entries.forEach((entry, i) => {
+    this.expansionTerms.forEach((entry, i) => {
       for (const form of [entry.term, ...entry.aliases]) {
         const key = lookupKey(form);
         if (!key) continue;
-        const list = this.keyIndex.get(key);
-        if (!list) this.keyIndex.set(key, [i]);
-        else if (!list.includes(i)) list.push(i);
-        if (!this.keys.some((k) => k.entry === i && k.key === key)) this.keys.push({ key, entry: i, form });
+        if (i < entries.length) {
+          const list = this.keyIndex.get(key);
+          if (!list) this.keyIndex.set(key, [i]);
+          else if (!list.includes(i)) list.push(i);
+          if (!this.keys.some((k) => k.entry === i && k.key === key)) this.keys.push({ key, entry: i, form });
+        }
         const sk = searchKey(form);
         if (HAN.test(sk)) {
           if (!this.hanForms.some((h) => h.entry === i && h.key === sk)) this.hanForms.push({ key: sk, entry: i });
@@ -168,8 +190,8 @@ export class Glossary {
           const words = latinTokens(sk).map((t) => t.word);
           if (words.length === 0) continue;
           const bucket = this.latinForms.get(words[0]) ?? [];
-          // Short capitalised codes (US, EU, IRA) must appear in capitals, so the pronoun "us" does not mean 美国.
-          const caseSensitive = /^[A-Z]{2,4}$/.test(form.trim()) ? form.trim() : undefined;
+          // Capitalised codes (US, EU, IRA, CHIPS) must appear in capitals, so the pronoun "us" does not mean 美国.
+          const caseSensitive = /^[A-Z][A-Z0-9]{1,6}$/.test(form.trim()) ? form.trim() : undefined;
           bucket.push({ words, entry: i, caseSensitive });
           this.latinForms.set(words[0], bucket);
         }
@@ -180,7 +202,8 @@ export class Glossary {
   /** Extracts terms from the passages, merges the curated entries (which win), finds definitions and counts. */
   static build(passages: Passage[], documents: DocumentInfo[] = [], curated: CuratedEntry[] = []): Glossary {
     void documents;
-    const groups = mergeGroups(extractCandidates(passages), curated);
+    const bridge = curated.filter((c) => c.kind === BRIDGE_KIND).map((c) => ({ term: c.term, aliases: c.aliases }));
+    const groups = mergeGroups(extractCandidates(passages), curated.filter((c) => c.kind !== BRIDGE_KIND));
     const sentencesByPassage = new Map<string, Sentence[]>();
     const sentences = (p: Passage) => {
       let list = sentencesByPassage.get(p.id);
@@ -236,17 +259,21 @@ export class Glossary {
         origin: g.curated ? 'curated' : 'extracted',
       });
     }
-    return new Glossary(entries);
+    const allKeys = passageKeys.join('\n');
+    const codes = [...new Set([...entries, ...bridge].flatMap((e) => [e.term, ...e.aliases]).filter(isCode))].filter((code) =>
+      new RegExp(`(?<![a-z0-9])${escapeRegExp(searchKey(code))}(?![a-z0-9])`).test(allKeys),
+    );
+    return new Glossary(entries, bridge, codes);
   }
 
   static fromJSON(json: unknown): Glossary {
-    const entries = (json as Partial<GlossaryJSON> | null)?.entries;
-    if (!Array.isArray(entries)) throw new Error('glossary JSON has no entries');
-    return new Glossary(entries as GlossaryEntry[]);
+    const data = json as Partial<GlossaryJSON> | null;
+    if (!Array.isArray(data?.entries)) throw new Error('glossary JSON has no entries');
+    return new Glossary(data.entries, Array.isArray(data.bridge) ? data.bridge : [], Array.isArray(data.codes) ? data.codes : []);
   }
 
   toJSON(): GlossaryJSON {
-    return { version: 1, entries: this.entries };
+    return { version: 1, entries: this.entries, bridge: this.bridge, codes: [...this.codes] };
   }
 
   get size(): number {
@@ -375,10 +402,18 @@ export class Glossary {
     matched.sort((a, b) => a.start - b.start);
     const out: string[] = [];
     const seen = new Set<string>();
+    // "Table 3" / "Figure 2" / "footnote 4" name the paper's own 表3 / 图2 / 注④.
+    for (const m of key.matchAll(/\b(table|figure|fig)\.?\s*(\d+)/g)) {
+      const form = (m[1] === 'table' ? '表' : '图') + m[2];
+      if (!seen.has(form)) {
+        seen.add(form);
+        out.push(form);
+      }
+    }
     for (const { entry } of matched) {
-      const e = this.entries[entry];
+      const e = this.expansionTerms[entry];
       for (const form of [e.term, ...e.aliases]) {
-        if (!HAN.test(form) && !isCode(form)) continue;
+        if (!HAN.test(form) && !this.codes.has(form)) continue;
         const sk = searchKey(form);
         if (seen.has(sk) || key.includes(sk)) continue;
         seen.add(sk);

@@ -20,6 +20,8 @@ export const DEFAULT_BM25: Bm25Params = { k1: 1.2, b: 0.75 };
 /**
  * Context terms (section heading, the paragraph citing a footnote, the table name) count less than the
  * passage's own words: they help a passage be found by its topic without outranking passages that say it.
+ * On the dev set the choice barely moves the figures (heading 0–1, citing 0–0.5: hybrid MRR 0.918–0.940,
+ * Recall@5 unchanged), so these stay at moderate values rather than the best single point of a tiny set.
  */
 export const CONTEXT_WEIGHT = { heading: 0.5, citing: 0.3, table: 0.5 };
 

@@ -23,6 +23,15 @@ export interface SearchOutcome {
   timings: { embedMs: number; searchMs: number };
 }
 
+type Hit = { passage: Passage; score: number };
+
+/** The two ranked lists a query produces before fusion. */
+export interface CandidateLists {
+  dense: Hit[];
+  lexical: Hit[];
+  timings: { embedMs: number; searchMs: number };
+}
+
 /** Throws ModelMismatchError unless the embedder is the one the index was built with. */
 export function assertSameModel(index: LoadedIndex, embedder: TextEmbedder): void {
   if (embedder.modelId !== index.manifest.modelId) throw new ModelMismatchError(index.manifest.modelId, embedder.modelId);
@@ -33,8 +42,8 @@ export function assertSameModel(index: LoadedIndex, embedder: TextEmbedder): voi
 
 /** Dense (HNSW) + lexical (BM25) search over one loaded index, fused by weighted reciprocal rank. */
 export class Retriever {
-  private readonly fusion: FusionParams;
-  private readonly candidates: number;
+  readonly fusion: FusionParams;
+  private readonly depth: number;
 
   constructor(
     readonly index: LoadedIndex,
@@ -43,14 +52,22 @@ export class Retriever {
   ) {
     assertSameModel(index, embedder);
     this.fusion = opts.fusion ?? DEFAULT_FUSION;
-    this.candidates = opts.candidates ?? 50;
+    this.depth = opts.candidates ?? 50;
   }
 
   async search(query: string, k = 8, mode: SearchMode = 'hybrid'): Promise<SearchOutcome> {
+    const lists = await this.candidates(query, Math.max(this.depth, k * 3), mode);
+    const t0 = performance.now();
+    const results = rankResults(lists, mode, this.fusion, k);
+    return { results, timings: { embedMs: lists.timings.embedMs, searchMs: lists.timings.searchMs + (performance.now() - t0) } };
+  }
+
+  /** Both ranked lists for a query (only the one a single-list mode needs). */
+  async candidates(query: string, depth = this.depth, mode: SearchMode = 'hybrid'): Promise<CandidateLists> {
     const prepared = prepareQuery(query, this.opts.expand);
-    const depth = Math.max(this.candidates, k * 3);
     let embedMs = 0;
-    let dense: { passage: Passage; score: number }[] = [];
+    let searchMs = 0;
+    let dense: Hit[] = [];
     if (mode !== 'lexical' && prepared.embedText) {
       const t0 = performance.now();
       const vector = await this.embedder.embedQuery(prepared.embedText);
@@ -60,49 +77,42 @@ export class Retriever {
       }
       const t1 = performance.now();
       dense = this.index.dense.search(vector, depth);
-      const denseMs = performance.now() - t1;
-      return this.finish(mode, prepared.lexicalTerms, dense, depth, k, embedMs, denseMs);
+      searchMs += performance.now() - t1;
     }
-    return this.finish(mode, prepared.lexicalTerms, dense, depth, k, embedMs, 0);
+    const t2 = performance.now();
+    const lexical = mode === 'dense' ? [] : this.index.lexical.search(prepared.lexicalTerms, depth);
+    searchMs += performance.now() - t2;
+    return { dense, lexical, timings: { embedMs, searchMs } };
   }
+}
 
-  private finish(
-    mode: SearchMode,
-    terms: Map<string, number>,
-    dense: { passage: Passage; score: number }[],
-    depth: number,
-    k: number,
-    embedMs: number,
-    denseMs: number,
-  ): SearchOutcome {
-    const t0 = performance.now();
-    const lexical = mode === 'dense' ? [] : this.index.lexical.search(terms, depth);
-    let results: ScoredPassage[];
-    if (mode === 'dense') {
-      results = dense.map((h, i) => ({ passage: h.passage, score: h.score, denseRank: i + 1, denseScore: h.score }));
-    } else if (mode === 'lexical') {
-      results = lexical.map((h, i) => ({ passage: h.passage, score: h.score, lexicalRank: i + 1, lexicalScore: h.score }));
-    } else {
-      const denseScore = new Map(dense.map((h) => [h.passage.id, h.score]));
-      const lexicalScore = new Map(lexical.map((h) => [h.passage.id, h.score]));
-      const fused = reciprocalRankFusion(
-        [
-          { items: dense.map((h) => h.passage), weight: this.fusion.denseWeight },
-          { items: lexical.map((h) => h.passage), weight: 1 - this.fusion.denseWeight },
-        ],
-        (p) => p.id,
-        this.fusion.k,
-      );
-      results = fused.map(({ item, score, ranks }) => ({
-        passage: item,
-        score,
-        ...(ranks[0] ? { denseRank: ranks[0], denseScore: denseScore.get(item.id) } : {}),
-        ...(ranks[1] ? { lexicalRank: ranks[1], lexicalScore: lexicalScore.get(item.id) } : {}),
-      }));
-    }
-    results = dropDuplicateTexts(results).slice(0, k);
-    return { results, timings: { embedMs, searchMs: denseMs + (performance.now() - t0) } };
+/** The final top-k of one mode from the candidate lists. */
+export function rankResults(lists: Pick<CandidateLists, 'dense' | 'lexical'>, mode: SearchMode, fusion: FusionParams, k: number): ScoredPassage[] {
+  const { dense, lexical } = lists;
+  let results: ScoredPassage[];
+  if (mode === 'dense') {
+    results = dense.map((h, i) => ({ passage: h.passage, score: h.score, denseRank: i + 1, denseScore: h.score }));
+  } else if (mode === 'lexical') {
+    results = lexical.map((h, i) => ({ passage: h.passage, score: h.score, lexicalRank: i + 1, lexicalScore: h.score }));
+  } else {
+    const denseScore = new Map(dense.map((h) => [h.passage.id, h.score]));
+    const lexicalScore = new Map(lexical.map((h) => [h.passage.id, h.score]));
+    const fused = reciprocalRankFusion(
+      [
+        { items: dense.map((h) => h.passage), weight: fusion.denseWeight },
+        { items: lexical.map((h) => h.passage), weight: 1 - fusion.denseWeight },
+      ],
+      (p) => p.id,
+      fusion.k,
+    );
+    results = fused.map(({ item, score, ranks }) => ({
+      passage: item,
+      score,
+      ...(ranks[0] ? { denseRank: ranks[0], denseScore: denseScore.get(item.id) } : {}),
+      ...(ranks[1] ? { lexicalRank: ranks[1], lexicalScore: lexicalScore.get(item.id) } : {}),
+    }));
   }
+  return dropDuplicateTexts(results).slice(0, k);
 }
 
 /** A passage whose text repeats a higher-ranked one's (the web article repeats itself) adds nothing. */

@@ -1,5 +1,6 @@
 import type { Answer, QuestionLang, ScoredPassage } from '../answer/answer.js';
-import { composeExtractive, type ComposeInput, type ComposedAnswer } from '../answer/extractive.js';
+import { composeExtractive, type ComposeInput } from '../answer/extractive.js';
+import { createLlmComposer, llmConfigFromEnv, type LlmComposer } from '../answer/llm.js';
 import { validateQuestion } from '../answer/validateQuestion.js';
 import type { Passage, PassageKind } from '../chunking/passage.js';
 import type { TextEmbedder } from '../embedding/embedder-api.js';
@@ -14,11 +15,6 @@ import { contentTerms } from '../text/segment.js';
 import { ingest, indexIsStale, type IngestSummary } from './ingest.js';
 import { UserInputError, type AskOptions, type Choice, type CiteResult, type Librarian, type SourceSummary, type TermResult } from './librarian-api.js';
 
-export interface Composer {
-  name: string;
-  compose(input: ComposeInput & { history?: AskOptions['history'] }): Promise<ComposedAnswer>;
-  condense?(history: NonNullable<AskOptions['history']>, question: string): Promise<string>;
-}
 
 export interface LibrarianOptions {
   corpusDir: string;
@@ -27,8 +23,8 @@ export interface LibrarianOptions {
   model?: string;
   /** Build the index when missing or stale (default true). */
   autoIngest?: boolean;
-  /** An LLM composer (see src/answer/llm.ts); default: the extractive composer only. */
-  composer?: Composer;
+  /** An LLM composer (src/answer/llm.ts); default: from LLM_PROVIDER etc., else extractive only. Null = never. */
+  composer?: LlmComposer | null;
   onWarning?: (message: string) => void;
   onProgress?: (stage: string, done: number, total: number) => void;
   onIngested?: (summary: IngestSummary) => void;
@@ -63,7 +59,12 @@ export async function createLibrarian(options: LibrarianOptions): Promise<Librar
     options.onIngested?.(summary);
   }
   const generation = await openGeneration(options);
-  return new LibrarianImpl(options, generation);
+  let composer = options.composer;
+  if (composer === undefined) {
+    const config = llmConfigFromEnv();
+    composer = config ? createLlmComposer(config) : null;
+  }
+  return new LibrarianImpl({ ...options, composer }, generation);
 }
 
 async function openGeneration(options: LibrarianOptions): Promise<Generation> {
@@ -126,9 +127,9 @@ class LibrarianImpl implements LibrarianService {
   private async standaloneQuestion(question: string, history: AskOptions['history']): Promise<string> {
     if (!history || history.length === 0) return question;
     const composer = this.options.composer;
-    if (composer?.condense) {
+    if (composer) {
       try {
-        const condensed = await composer.condense(history, question);
+        const condensed = await composer.condenseQuestion(history, question);
         if (condensed.trim()) return condensed.trim();
       } catch (error) {
         this.options.onWarning?.(`condensing the follow-up failed: ${(error as Error).message}`);

@@ -26,5 +26,11 @@ export function normaliseText(text: string): string {
  * The original text is kept elsewhere for quoting.
  */
 export function searchKey(text: string): string {
-  return toSimplified(normaliseText(text).normalize('NFKC')).toLowerCase();
+  return foldFinancialNumerals(toSimplified(normaliseText(text).normalize('NFKC')).toLowerCase());
+}
+
+// Some sites write 一/二 in their "financial" forms (壹個, 其贰); OpenCC keeps them, so a query for 一個 would miss.
+// Only forms with no other meaning are folded (拾 also means "pick up", so it stays).
+function foldFinancialNumerals(key: string): string {
+  return key.replace(/壹/g, '一').replace(/[贰貳]/g, '二');
 }

@@ -72,7 +72,7 @@ export function loadFixtureCorpus(dir = CORPUS_DIR): FixtureCorpus {
         passages.push(passage);
         continue;
       }
-      const cap = /^(表\d+)\s+(.*)$/.exec(line);
+      const cap = /^(表\s?\d+)\s+(.*)$/.exec(line);
       if (cap) {
         table = { name: cap[1], caption: line };
         continue;
@@ -81,7 +81,7 @@ export function loadFixtureCorpus(dir = CORPUS_DIR): FixtureCorpus {
         if (!table.header) table.header = line.replace(/\t/g, ' | ');
         else {
           const text = `${table.caption}：${table.header}：${line.replace(/\t/g, ' | ')}`;
-          passages.push(makePassage(docId, ordinal++, 'table-row', `${docId} ${table.name} 行`, text, { table: table.name }));
+          passages.push(makePassage(docId, ordinal++, 'table-row', `${docId} ${table.name} 行`, text, { table: table.name.replace(/\s/g, '') }));
         }
         continue;
       }
@@ -103,6 +103,11 @@ export function loadFixtureCorpus(dir = CORPUS_DIR): FixtureCorpus {
       passages.push(passage);
     }
   }
+  return fixtureFromPassages(passages, titles);
+}
+
+/** BM25 ranking over any passages (the fixture's, or the chunker's for measurements). */
+export function fixtureFromPassages(passages: Passage[], titles: Map<string, string>): FixtureCorpus {
   const byId = new Map(passages.map((p) => [p.id, p]));
   // BM25 over index terms
   const docs = passages.map((p) => indexTerms(p.searchKey, { isKey: true }));

@@ -1,0 +1,7 @@
+// Child-process entry for one scale job: `node --import tsx scale-child.ts <job.json> <result.json>`.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { runScaleJob, type ScaleJob } from './scale-job.js';
+
+const [jobFile, resultFile] = process.argv.slice(2);
+const job = JSON.parse(readFileSync(jobFile, 'utf8')) as ScaleJob;
+writeFileSync(resultFile, JSON.stringify(await runScaleJob(job)));

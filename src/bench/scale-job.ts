@@ -1,0 +1,128 @@
+import { fork } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { runScalePoint, type ScaleOptions, type ScalePointResult } from './scale.js';
+import { rows, seededRandom, synthesiseText, synthesiseVectors, type VectorMatrix } from './synthetic.js';
+
+/**
+ * One scale point as a self-contained job: base passages (real vectors and texts) in files, the synthetic
+ * corpus grown from them inside the process that measures it. Run in a fresh child process per size so
+ * memory figures of one size do not pile onto the next.
+ */
+export interface ScaleJob {
+  n: number;
+  seed: number;
+  /** Real passage vectors (f32, row-major) and their texts. */
+  baseVectorsFile: string;
+  baseTextsFile: string;
+  /** A ready dataset (e.g. synthetic texts embedded by the real embedder) used instead of perturbed copies. */
+  datasetVectorsFile?: string;
+  datasetTextsFile?: string;
+  /** What the dataset vectors are, for the table. */
+  origin: string;
+  queriesFile: string;
+  dims: number;
+  options: ScaleOptions;
+  /** Also write and load the whole index (passages, vectors, HNSW, BM25) through src/index/store.ts. */
+  fullIndex: boolean;
+}
+
+export interface ScaleJobResult extends ScalePointResult {
+  /** Whole index generation through the store: write, size and load, at this n. */
+  fullIndex?: { n: number; writeSeconds: number; loadSeconds: number; diskMb: number } | { n: number; skipped: string };
+  peakRssMb: number;
+}
+
+export function writeMatrix(file: string, matrix: VectorMatrix): void {
+  writeFileSync(file, Buffer.from(matrix.data.buffer, matrix.data.byteOffset, matrix.data.byteLength));
+}
+
+export function readMatrix(file: string, dims: number): VectorMatrix {
+  const bytes = readFileSync(file);
+  const data = new Float32Array(new Uint8Array(bytes).buffer);
+  return { dims, count: data.length / dims, data };
+}
+
+/** Builds the job's dataset and measures it (in whatever process calls it). */
+export async function runScaleJob(job: ScaleJob): Promise<ScaleJobResult> {
+  const base = readMatrix(job.baseVectorsFile, job.dims);
+  const baseTexts = JSON.parse(readFileSync(job.baseTextsFile, 'utf8')) as string[];
+  const queries = readMatrix(job.queriesFile, job.dims);
+  let matrix: VectorMatrix;
+  let texts: string[];
+  if (job.datasetVectorsFile && job.datasetTextsFile) {
+    matrix = readMatrix(job.datasetVectorsFile, job.dims);
+    texts = JSON.parse(readFileSync(job.datasetTextsFile, 'utf8')) as string[];
+  } else {
+    const synthetic = synthesiseVectors(base, job.n, { seed: job.seed });
+    matrix = synthetic.matrix;
+    const random = seededRandom(job.seed + 1);
+    texts = synthetic.origins.map((o) => synthesiseText(baseTexts, o, random));
+  }
+  const result = await runScalePoint({ matrix, texts, origin: job.origin }, queries, job.options);
+  const fullIndex = job.fullIndex ? await measureFullIndex(matrix, texts, job.options.workDir) : undefined;
+  return { ...result, ...(fullIndex ? { fullIndex } : {}), peakRssMb: Math.round(process.resourceUsage().maxRSS / 102.4) / 10 };
+}
+
+/** The real store at this size: the load time a restarted bot pays. */
+async function measureFullIndex(matrix: VectorMatrix, texts: string[], workDir: string): Promise<NonNullable<ScaleJobResult['fullIndex']>> {
+  const n = matrix.count;
+  try {
+    const { writeIndex, loadIndex } = await import('../index/store.js');
+    const { searchKey } = await import('../text/searchKey.js');
+    const passages = texts.map((text, i) => ({
+      id: `synthetic:${i}`,
+      docId: `synthetic${Math.floor(i / 500)}`,
+      kind: 'paragraph' as const,
+      label: `synthetic ¶${i + 1}`,
+      text,
+      searchKey: searchKey(text),
+      sectionPath: [],
+      ordinal: i % 500,
+      footnotes: [],
+      citedBy: [],
+    }));
+    const documents = Array.from({ length: Math.ceil(n / 500) }, (_, d) => ({ id: `synthetic${d}`, title: `synthetic ${d}`, author: 'bench', lang: 'zh-Hans', file: `synthetic${d}.txt`, contentHash: String(d) }));
+    const dir = path.join(workDir, `store-${n}`);
+    const t0 = performance.now();
+    const written = writeIndex(dir, { documents, passages, vectors: rows(matrix), embedderModelId: 'bench', dims: matrix.dims, corpusFingerprint: 'bench', chunkerVersion: 'bench' });
+    const writeSeconds = (performance.now() - t0) / 1000;
+    const t1 = performance.now();
+    const loaded = loadIndex(dir);
+    const loadSeconds = (performance.now() - t1) / 1000;
+    if (loaded.passages.length !== n) throw new Error(`loaded ${loaded.passages.length} passages, wrote ${n}`);
+    rmSync(dir, { recursive: true, force: true });
+    return { n, writeSeconds: round2(writeSeconds), loadSeconds: Math.round(loadSeconds * 1000) / 1000, diskMb: Math.round(written.bytes / 104857.6) / 10 };
+  } catch (error) {
+    return { n, skipped: (error as Error).message.split('\n')[0] };
+  }
+}
+
+const round2 = (x: number) => Math.round(x * 100) / 100;
+
+/** Runs the job in a fresh Node process (TypeScript through tsx, GC exposed for clean memory figures). */
+export function runScaleJobInChild(job: ScaleJob, workDir: string): Promise<ScaleJobResult> {
+  mkdirSync(workDir, { recursive: true });
+  const jobFile = path.join(workDir, `job-${job.n}.json`);
+  const resultFile = path.join(workDir, `result-${job.n}.json`);
+  writeFileSync(jobFile, JSON.stringify(job));
+  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+  const entry = fileURLToPath(new URL('./scale-child.ts', import.meta.url));
+  return new Promise((resolve, reject) => {
+    const child = fork(entry, [jobFile, resultFile], { execArgv: ['--import', tsx, '--expose-gc', '--max-old-space-size=8192'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      try {
+        if (code !== 0) throw new Error(`scale job n=${job.n} exited with code ${code}`);
+        resolve(JSON.parse(readFileSync(resultFile, 'utf8')) as ScaleJobResult);
+      } catch (error) {
+        reject(error);
+      } finally {
+        rmSync(jobFile, { force: true });
+        rmSync(resultFile, { force: true });
+      }
+    });
+  });
+}

@@ -1,0 +1,231 @@
+/**
+ * The Discord client: connects, registers the commands, dispatches interactions and mentions, and shuts down cleanly.
+ * Discord code lives only in src/bot; everything else goes through the Librarian.
+ */
+import { Client, Events, type ChatInputCommandInteraction, GatewayIntentBits, Partials, REST, Routes, type Interaction, type Message } from 'discord.js';
+import { once } from 'node:events';
+import pino, { type Logger } from 'pino';
+import type { Librarian } from '../service/librarian-api.js';
+import { UserInputError } from '../service/librarian-api.js';
+import { AnswerMemory } from './answerMemory.js';
+import { commandPayload, loadCommands } from './commands/index.js';
+import { handleButton, handleSelect } from './components.js';
+import { ConversationStore, type Condense } from './conversation.js';
+import { FeedbackStore } from './feedback.js';
+import { handleMessage } from './mentions.js';
+import { phrasesFor } from './phrases.js';
+import { RateLimiter } from './rateLimit.js';
+import { langOf, NO_MENTIONS, replyEphemeral } from './respond.js';
+import { SeenIds } from './seenInteractions.js';
+import type { BotServices } from './services.js';
+
+export interface StartBotOptions {
+  librarian: Librarian;
+  token: string;
+  /** Defaults to the application id the gateway reports in READY. */
+  applicationId?: string;
+  /** Register the commands in this guild only (instant updates); otherwise globally. */
+  guildId?: string;
+  /** REST base URL (`DISCORD_API_URL`), passed to discord.js as `rest.api`; it appends `/v10/...`. */
+  apiUrl?: string;
+  allowedChannelIds?: string[];
+  ratePerMinute?: number;
+  feedbackDb?: string;
+  logger?: Logger;
+  condense?: Condense;
+  /** Register commands on start (default true). */
+  registerCommands?: boolean;
+  /** Stop on SIGINT/SIGTERM and exit (default true; tests pass false). */
+  handleSignals?: boolean;
+  /** How long stop() waits for replies in flight (default 15 s). */
+  drainTimeoutMs?: number;
+}
+
+export interface RunningBot {
+  client: Client;
+  services: BotServices;
+  stop(): Promise<void>;
+}
+
+/** pino with the token's usual hiding places redacted; the token is also never put in a message. */
+export function createBotLogger(level = process.env.LOG_LEVEL ?? 'info'): Logger {
+  return pino({
+    name: 'lodestone-bot',
+    level,
+    redact: { paths: ['token', '*.token', 'headers.authorization', '*.headers.authorization', 'authorization'], censor: '[redacted]' },
+  });
+}
+
+/** Options from the environment (the variables in .env.example). */
+export function botOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Omit<StartBotOptions, 'librarian'> {
+  const list = (env.ALLOWED_CHANNEL_IDS ?? '').split(/[\s,]+/).filter(Boolean);
+  const rate = Number(env.RATE_LIMIT_PER_MINUTE);
+  return {
+    token: env.DISCORD_TOKEN ?? '',
+    applicationId: env.DISCORD_APPLICATION_ID || undefined,
+    guildId: env.DISCORD_GUILD_ID || undefined,
+    apiUrl: env.DISCORD_API_URL || undefined,
+    allowedChannelIds: list.length ? list : undefined,
+    ratePerMinute: Number.isFinite(rate) && rate > 0 ? rate : undefined,
+    feedbackDb: env.FEEDBACK_DB || undefined,
+  };
+}
+
+async function registerCommands(rest: REST, applicationId: string, guildId?: string): Promise<number> {
+  const body = await commandPayload();
+  const route = guildId ? Routes.applicationGuildCommands(applicationId, guildId) : Routes.applicationCommands(applicationId);
+  await rest.put(route, { body });
+  return body.length;
+}
+
+/** `npx lodestone deploy-commands`: registers the slash commands without starting the bot. */
+export async function deployCommands(opts: { token: string; applicationId: string; guildId?: string; apiUrl?: string }): Promise<{ count: number; scope: string }> {
+  const rest = new REST(opts.apiUrl ? { api: opts.apiUrl } : {}).setToken(opts.token);
+  const count = await registerCommands(rest, opts.applicationId, opts.guildId);
+  return { count, scope: opts.guildId ? `guild ${opts.guildId}` : 'global' };
+}
+
+/** Error details safe to log: never the token, even if some library put it in a message. */
+function loggableError(error: unknown, token: string): Record<string, unknown> {
+  const scrub = (s: string | undefined) => (s && token ? s.split(token).join('[redacted]') : s);
+  const e = error as { name?: string; message?: string; stack?: string; code?: unknown; status?: unknown };
+  return { name: e?.name, message: scrub(e?.message ?? String(error)), code: e?.code, status: e?.status, stack: scrub(e?.stack) };
+}
+
+/** The first string option's value (the question or query), for answering in its language. */
+function firstText(interaction: ChatInputCommandInteraction): string | undefined {
+  const option = interaction.options.data.find((o) => typeof o.value === 'string');
+  return option?.value as string | undefined;
+}
+
+export async function startBot(opts: StartBotOptions): Promise<RunningBot> {
+  if (!opts.token) throw new UserInputError('DISCORD_TOKEN is not set.');
+  const logger = opts.logger ?? createBotLogger();
+  const allowed = opts.allowedChannelIds?.length ? new Set(opts.allowedChannelIds) : undefined;
+  const services: BotServices = {
+    librarian: opts.librarian,
+    feedback: new FeedbackStore(opts.feedbackDb),
+    rateLimiter: new RateLimiter(opts.ratePerMinute ?? 6),
+    conversations: new ConversationStore(),
+    answers: new AnswerMemory(),
+    logger,
+    condense: opts.condense,
+  };
+  const commands = await loadCommands();
+
+  const client = new Client({
+    // MessageContent is a privileged intent: enable it for the application in the Developer Portal,
+    // or mentions arrive with empty content. DirectMessages + Partials.Channel make DMs reach us.
+    intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.DirectMessages, GatewayIntentBits.MessageContent],
+    partials: [Partials.Channel],
+    allowedMentions: NO_MENTIONS,
+    ...(opts.apiUrl ? { rest: { api: opts.apiUrl } } : {}),
+  });
+
+  const seen = new SeenIds();
+  const inFlight = new Set<Promise<void>>();
+  let stopping = false;
+  const track = (work: Promise<void>) => {
+    inFlight.add(work);
+    void work.finally(() => inFlight.delete(work));
+  };
+
+  const onInteraction = async (interaction: Interaction): Promise<void> => {
+    const started = Date.now();
+    const name = interaction.isCommand() || interaction.isAutocomplete() ? interaction.commandName : interaction.isMessageComponent() ? interaction.customId : String(interaction.type);
+    try {
+      if (interaction.isAutocomplete()) {
+        const command = commands.get(interaction.commandName);
+        if (command?.autocomplete) await command.autocomplete(interaction, services);
+        else await interaction.respond([]);
+        return;
+      }
+      if (!interaction.isRepliable()) return;
+      const phrases = phrasesFor(langOf(interaction, interaction.isChatInputCommand() ? firstText(interaction) : undefined));
+      if (stopping) return void (await replyEphemeral(interaction, phrases.shuttingDown));
+      if (allowed && interaction.inGuild()) {
+        const channel = interaction.channel;
+        const channelId = channel?.isThread() ? (channel.parentId ?? interaction.channelId) : interaction.channelId;
+        if (!channelId || !allowed.has(channelId)) return void (await replyEphemeral(interaction, phrases.notAllowedHere));
+      }
+      if (interaction.isChatInputCommand()) {
+        const command = commands.get(interaction.commandName);
+        if (!command) return void (await replyEphemeral(interaction, phrases.error));
+        if (command.rateLimited) {
+          const limit = services.rateLimiter.take(interaction.user.id);
+          if (!limit.ok) return void (await replyEphemeral(interaction, phrases.rateLimited(Math.ceil(limit.retryAfterMs / 1000))));
+        }
+        await command.execute(interaction, services);
+      } else if (interaction.isButton()) {
+        await handleButton(interaction, services);
+      } else if (interaction.isStringSelectMenu()) {
+        await handleSelect(interaction, services);
+      }
+      logger.debug({ interaction: interaction.id, name, ms: Date.now() - started }, 'interaction answered');
+    } catch (error) {
+      logger.error({ err: loggableError(error, opts.token), interaction: interaction.id, name }, 'interaction failed');
+      if (!interaction.isRepliable()) return;
+      const message = error instanceof UserInputError ? error.message : phrasesFor(langOf(interaction)).error;
+      await replyEphemeral(interaction, message).catch((e) => logger.warn({ err: loggableError(e, opts.token) }, 'could not report the error'));
+    }
+  };
+
+  const onMessage = async (message: Message): Promise<void> => {
+    if (stopping) return;
+    try {
+      await handleMessage(message, services, { allowedChannelIds: allowed });
+    } catch (error) {
+      logger.error({ err: loggableError(error, opts.token), message: message.id, channel: message.channelId }, 'mention failed');
+      const text = error instanceof UserInputError ? error.message : phrasesFor(langOf(message as never, message.content)).error;
+      await message.reply({ content: text, allowedMentions: NO_MENTIONS }).catch(() => undefined);
+    }
+  };
+
+  client.on(Events.InteractionCreate, (interaction) => {
+    if (!seen.first(`i${interaction.id}`)) return; // the same interaction delivered twice is answered once
+    track(onInteraction(interaction));
+  });
+  client.on(Events.MessageCreate, (message) => {
+    if (!seen.first(`m${message.id}`)) return;
+    track(onMessage(message));
+  });
+  client.on(Events.Error, (error) => logger.error({ err: loggableError(error, opts.token) }, 'client error'));
+  client.on(Events.ShardDisconnect, (event, shard) => logger.warn({ code: event.code, shard }, 'gateway disconnected'));
+  client.on(Events.ShardReconnecting, (shard) => logger.info({ shard }, 'gateway reconnecting'));
+  client.on(Events.ShardResume, (shard, replayed) => logger.info({ shard, replayed }, 'gateway resumed'));
+
+  const ready = once(client, Events.ClientReady);
+  await client.login(opts.token);
+  await ready;
+  const applicationId = opts.applicationId ?? client.application?.id ?? client.user!.id;
+  if (opts.registerCommands !== false) {
+    const count = await registerCommands(client.rest, applicationId, opts.guildId);
+    logger.info({ count, scope: opts.guildId ? 'guild' : 'global' }, 'slash commands registered');
+  }
+  logger.info({ user: client.user?.tag, guilds: client.guilds.cache.size }, 'bot ready');
+
+  let stopped: Promise<void> | undefined;
+  const stop = (): Promise<void> => {
+    stopped ??= (async () => {
+      stopping = true;
+      const drain = Promise.allSettled([...inFlight]);
+      const timeout = new Promise((resolve) => setTimeout(resolve, opts.drainTimeoutMs ?? 15_000).unref());
+      await Promise.race([drain, timeout]);
+      await client.destroy();
+      services.feedback.close();
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      logger.info('bot stopped');
+    })();
+    return stopped;
+  };
+  const onSignal = (signal: NodeJS.Signals) => {
+    logger.info({ signal }, 'finishing replies in flight, then closing');
+    void stop().then(() => process.exit(0));
+  };
+  if (opts.handleSignals !== false) {
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+  }
+  return { client, services, stop };
+}

@@ -1,0 +1,33 @@
+import { SlashCommandBuilder, type AutocompleteInteraction, type ChatInputCommandInteraction } from 'discord.js';
+import { DISCORD_LIMITS as L } from '../discordLimits.js';
+import { phrasesFor } from '../phrases.js';
+import { clip } from '../render.js';
+import { renderCitation } from '../renderLookups.js';
+import { langOf, replyEphemeral, replyWith } from '../respond.js';
+import type { BotServices } from '../services.js';
+
+export const data = new SlashCommandBuilder()
+  .setName('cite')
+  .setDescription('Quote a passage, ready to paste with its citation')
+  .setDescriptionLocalizations({ 'zh-CN': '引用一段原文及其出处', 'zh-TW': '引用一段原文及其出處' })
+  .addStringOption((o) => o.setName('passage').setDescription('Passage id or words from it').setRequired(true).setMaxLength(200).setAutocomplete(true));
+
+export async function execute(interaction: ChatInputCommandInteraction, services: BotServices): Promise<void> {
+  const query = interaction.options.getString('passage', true).trim();
+  const result = services.librarian.cite(query);
+  if (!result) {
+    await replyEphemeral(interaction, phrasesFor(langOf(interaction, query)).passageGone);
+    return;
+  }
+  await interaction.deferReply();
+  await replyWith(interaction, renderCitation(result));
+}
+
+export async function autocomplete(interaction: AutocompleteInteraction, services: BotServices): Promise<void> {
+  const prefix = String(interaction.options.getFocused() ?? '');
+  const choices = services.librarian
+    .citeChoices(prefix)
+    .slice(0, L.autocompleteChoices)
+    .map((c) => ({ name: clip(c.name, L.choiceName), value: c.value.slice(0, L.choiceValue) }));
+  await interaction.respond(choices);
+}

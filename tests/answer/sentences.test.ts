@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { splitSentences } from '../../src/answer/sentences.js';
+
+describe('splitSentences', () => {
+  const cases: [string, string, string[]][] = [
+    ['keeps sentence punctuation', '第一句。第二句！第三句？', ['第一句。', '第二句！', '第三句？']],
+    ['splits on semicolons', '甲方如此；乙方如彼;丙', ['甲方如此；', '乙方如彼;', '丙']],
+    ['does not split inside decimals', '从60%降到41.6%。然后', ['从60%降到41.6%。', '然后']],
+    ['does not split inside “” quotes', '他说：“我们走。你们留下来”然后离开。', ['他说：“我们走。你们留下来”然后离开。']],
+    ['keeps a closing quote with its sentence', '所谓“脱钩。”下一句。', ['所谓“脱钩。”', '下一句。']],
+    ['keeps a footnote marker with the sentence it closes', '数据下降。<sup>③</sup>这说明问题。③', ['数据下降。<sup>③</sup>', '这说明问题。③']],
+    ['English sentences split before a capital, not at initials', 'See U. S. Geological Survey data. Then more.', ['See U. S. Geological Survey data.', 'Then more.']],
+    ['a citation marker after the stop stays with the sentence', 'It fell in 2022. [1] Then it rose.', ['It fell in 2022. [1]', 'Then it rose.']],
+  ];
+  it.each(cases)('%s', (_name, text, expected) => {
+    expect(splitSentences(text).map((s) => s.text)).toEqual(expected);
+  });
+
+  it('gives offsets that slice back to the sentence', () => {
+    const text = '  第一句。\n第二句“引号。”结束！';
+    for (const s of splitSentences(text)) expect(text.slice(s.start, s.start + s.text.length)).toBe(s.text);
+  });
+});

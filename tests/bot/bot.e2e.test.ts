@@ -1,0 +1,259 @@
+/**
+ * The real discord.js client against a Discord-compatible server on 127.0.0.1, answering from the real
+ * corpus (offline corpus embedding model, index built once into a temp dir).
+ */
+import Database from 'better-sqlite3';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AskOptions, Librarian } from '../../src/service/librarian-api.js';
+import { createLibrarian, type LibrarianService } from '../../src/service/librarian.js';
+import { deployCommands, startBot, type RunningBot } from '../../src/bot/client.js';
+import { CUSTOM_ID } from '../../src/bot/render.js';
+import { startDiscordServer, type FakeDiscordServer, type RecordedCall } from '../support/discord-server.js';
+import { autocomplete, buttonClick, guildMessage, makeUser, selectChoice, slashCommand } from '../support/discord-payloads.js';
+
+const TOKEN = 'MTIzNDU2Nzg5MDEyMzQ1Njc4.test-token.never-logged-xyz';
+const ACK_WINDOW_MS = 3_000;
+const ROOT = join(import.meta.dirname, '..', '..');
+const CORPUS = existsSync(join(ROOT, 'corpus')) && readdirSync(join(ROOT, 'corpus')).some((f) => /\.(md|txt)$/.test(f)) ? join(ROOT, 'corpus') : '/work/shared/corpus';
+
+let server: FakeDiscordServer;
+let bot: RunningBot;
+let real: LibrarianService;
+let work: string;
+const asked: { question: string; options?: AskOptions }[] = [];
+const logLines: string[] = [];
+
+/** The real librarian, with its questions recorded so tests can see what the bot asked. */
+function recording(librarian: Librarian): Librarian {
+  return new Proxy(librarian, {
+    get(target, prop) {
+      if (prop === 'ask') {
+        return (question: string, options?: AskOptions) => {
+          asked.push({ question, options });
+          return target.ask(question, options);
+        };
+      }
+      const value = (target as any)[prop];
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
+const isCallback = (interactionId: string) => (c: RecordedCall) => c.method === 'POST' && c.path.startsWith(`/interactions/${interactionId}/`);
+const isEdit = (token: string) => (c: RecordedCall) => c.method === 'PATCH' && c.path.includes(`/${token}/messages/@original`);
+
+/** Sends an interaction through the gateway; resolves with its callback and how long the ack took. */
+async function dispatchInteraction(payload: any) {
+  const since = server.calls.length;
+  const sentAt = Date.now();
+  server.dispatch('INTERACTION_CREATE', payload);
+  const callback = await server.waitForCall(isCallback(payload.id), { since });
+  return { since, callback, ackMs: callback.at - sentAt };
+}
+
+async function askCommand(question: string, user = makeUser(), extra: Record<string, boolean> = {}) {
+  const payload = slashCommand(server, user, 'ask', { question, ...extra });
+  const { since, callback, ackMs } = await dispatchInteraction(payload);
+  const edit = callback.body.type === 5 ? await server.waitForCall(isEdit(payload.token), { since, timeoutMs: 30_000 }) : undefined;
+  return { payload, callback, ackMs, edit, calls: () => server.callsSince(since) };
+}
+
+const summary = (calls: RecordedCall[]) => calls.map((c) => `${c.method} ${c.path.replace(/itok-\d+/, ':token')}${c.body?.type ? ` (type ${c.body.type})` : ''}`);
+
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), 'lodestone-bot-'));
+  real = await createLibrarian({ corpusDir: CORPUS, indexDir: join(work, 'index'), autoIngest: true });
+  server = await startDiscordServer();
+  const logStream = new Writable({
+    write(chunk, _enc, done) {
+      logLines.push(String(chunk));
+      done();
+    },
+  });
+  bot = await startBot({
+    librarian: recording(real),
+    token: TOKEN,
+    apiUrl: server.apiUrl,
+    guildId: server.guildId,
+    feedbackDb: join(work, 'data', 'feedback.sqlite'),
+    logger: pino({ level: 'debug' }, logStream),
+    handleSignals: false,
+    ratePerMinute: 6,
+  });
+}, 180_000);
+
+afterAll(async () => {
+  await bot?.stop();
+  await server?.close();
+  await real?.close();
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+describe('Discord bot against a local Discord-compatible server', () => {
+  it('identifies with the minimal intents and registers the six commands in the guild', async () => {
+    expect(server.identifies[0].token).toBe(TOKEN);
+    // Guilds | GuildMessages | DirectMessages | MessageContent
+    expect(server.identifies[0].intents).toBe(1 | 512 | 4096 | 32768);
+    const put = await server.waitForCall((c) => c.method === 'PUT' && c.path === `/applications/${server.applicationId}/guilds/${server.guildId}/commands`);
+    const names = put.body.map((c: any) => c.name).sort();
+    expect(names).toEqual(['ask', 'cite', 'help', 'search', 'sources', 'term']);
+    const ask = put.body.find((c: any) => c.name === 'ask');
+    expect(ask.options.find((o: any) => o.name === 'question').max_length).toBe(500);
+  });
+
+  it('/ask is deferred within 3 s, then edited into an answer with [n] citations and a source list', async () => {
+    const { callback, ackMs, edit, calls } = await askCommand('美国在关键矿物领域对华采取了哪些脱钩措施？');
+    expect(callback.body.type).toBe(5);
+    expect(callback.body.data.flags).toBe(64); // only the asker sees it unless public
+    expect(ackMs).toBeLessThan(ACK_WINDOW_MS);
+    const [answerEmbed] = edit!.body.embeds;
+    expect(answerEmbed.title).toContain('关键矿物');
+    expect(answerEmbed.description).toMatch(/\[\d+\]/);
+    const sources = edit!.body.embeds.flatMap((e: any) => e.fields ?? []);
+    expect(sources.length).toBeGreaterThan(0);
+    expect(sources[0].name).toMatch(/^\[1\] /);
+    expect(edit!.body.embeds.at(-1).footer.text).toMatch(/\d+\.\d s/);
+    const customIds = edit!.body.components.flatMap((row: any) => row.components.map((c: any) => c.custom_id));
+    expect(customIds.some((id: string) => id.startsWith(CUSTOM_ID.sources))).toBe(true);
+    expect(edit!.body.allowed_mentions).toEqual({ parse: [], replied_user: false });
+    console.log('REST calls for one /ask:\n  ' + summary(calls()).join('\n  '));
+  });
+
+  it('@everyone and role mentions in a question ping nobody', async () => {
+    const roleId = server.guildId;
+    const { edit } = await askCommand(`@everyone <@&${roleId}> what is selective decoupling?`, makeUser(), { public: true });
+    expect(edit!.body.allowed_mentions.parse).toEqual([]);
+  });
+
+  it('/term autocomplete answers with at most 25 choices', async () => {
+    const { callback } = await dispatchInteraction(autocomplete(server, makeUser(), 'term', 'term', ''));
+    expect(callback.body.type).toBe(8);
+    expect(callback.body.data.choices.length).toBeGreaterThan(0);
+    expect(callback.body.data.choices.length).toBeLessThanOrEqual(25);
+    for (const c of callback.body.data.choices) expect(c.name.length).toBeLessThanOrEqual(100);
+  });
+
+  it('"Sources" shows the full cited passages ephemerally; the select menu posts a /cite quote', async () => {
+    const user = makeUser();
+    const { payload, edit } = await askCommand('What does the paper say about rare earth export controls?', user);
+    const message = { ...server.makeMessage(server.channelId, edit!.body), flags: 64, interaction_metadata: { id: payload.id, type: 2, user, authorizing_integration_owners: { '0': server.guildId } } };
+    const button = edit!.body.components[0].components.find((c: any) => c.custom_id.startsWith(CUSTOM_ID.sources));
+    const click = buttonClick(server, user, button.custom_id, message);
+    const { since, callback } = await dispatchInteraction(click);
+    expect(callback.body).toMatchObject({ type: 5, data: { flags: 64 } });
+    const shown = await server.waitForCall(isEdit(click.token), { since });
+    const firstId = edit!.body.components[1].components[0].options[0].value as string;
+    const passage = real.passage(firstId)!;
+    expect(shown.body.embeds[0].description).toContain(passage.text.split('\n')[0].slice(0, 40));
+
+    const select = selectChoice(server, user, edit!.body.components[1].components[0].custom_id, [firstId], message);
+    const picked = await dispatchInteraction(select);
+    expect(picked.callback.body.type).toBe(5);
+    expect(picked.callback.body.data.flags ?? 0).toBe(0); // a quote is for the channel
+    const quote = await server.waitForCall(isEdit(select.token), { since: picked.since });
+    expect(quote.body.content).toContain(firstId);
+  });
+
+  it('a 👍 vote stores one row per user in SQLite, and a later 👎 by the same user replaces it', async () => {
+    const user = makeUser();
+    const { payload, edit } = await askCommand('什么是选择性脱钩？', user);
+    const message = server.makeMessage(server.channelId, edit!.body);
+    const ids = edit!.body.components[0].components.map((c: any) => c.custom_id) as string[];
+    const up = await dispatchInteraction(buttonClick(server, user, ids.find((id) => id.startsWith(CUSTOM_ID.voteUp))!, message));
+    expect(up.callback.body).toMatchObject({ type: 4, data: { flags: 64 } });
+    const db = new Database(join(work, 'data', 'feedback.sqlite'), { readonly: true });
+    try {
+      const rows = () => db.prepare('SELECT * FROM feedback WHERE interaction = ?').all(payload.id) as any[];
+      expect(rows()).toHaveLength(1);
+      expect(rows()[0]).toMatchObject({ question: '什么是选择性脱钩？', value: 1 });
+      expect(JSON.parse(rows()[0].passage_ids).length).toBeGreaterThan(0);
+      expect(rows()[0].user_hash).not.toContain(user.id);
+      await dispatchInteraction(buttonClick(server, user, ids.find((id) => id.startsWith(CUSTOM_ID.voteDown))!, message));
+      expect(rows()).toHaveLength(1);
+      expect(rows()[0].value).toBe(-1);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('a mention is answered in a new thread, and a follow-up there carries the context over', async () => {
+    const user = makeUser();
+    const since = server.calls.length;
+    const mention = guildMessage(server, user, `<@${server.applicationId}> 美国对华关键矿物供应链脱钩的手段有哪些？`, { mentionBot: true });
+    server.dispatch('MESSAGE_CREATE', mention);
+    const threadCall = await server.waitForCall((c) => c.method === 'POST' && c.path === `/channels/${server.channelId}/messages/${mention.id}/threads`, { since });
+    const threadId = [...server.threads.keys()].at(-1)!;
+    expect(threadCall.body.name).toContain('关键矿物');
+    const answer = await server.waitForCall((c) => c.method === 'POST' && c.path === `/channels/${threadId}/messages`, { since, timeoutMs: 30_000 });
+    expect(answer.body.embeds[0].description).toMatch(/\[\d+\]/);
+    expect(answer.body.allowed_mentions.parse).toEqual([]);
+    console.log('REST calls for one mention:\n  ' + summary(server.callsSince(since)).join('\n  '));
+
+    const before = asked.length;
+    const followSince = server.calls.length;
+    server.dispatch('MESSAGE_CREATE', guildMessage(server, user, '那稀土呢？', { channelId: threadId }));
+    await server.waitForCall((c) => c.method === 'POST' && c.path === `/channels/${threadId}/messages`, { since: followSince, timeoutMs: 30_000 });
+    const followUp = asked.slice(before).at(-1)!;
+    expect(followUp.options?.history?.[0].question).toContain('关键矿物供应链');
+    expect(followUp.question).toMatch(/^那稀土呢？.*(矿物|脱钩|供应链)/);
+  });
+
+  it('an interaction delivered twice is answered once', async () => {
+    const payload = slashCommand(server, makeUser(), 'help', {});
+    const since = server.calls.length;
+    server.dispatch('INTERACTION_CREATE', payload);
+    server.dispatch('INTERACTION_CREATE', payload);
+    await server.waitForCall(isCallback(payload.id), { since });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(server.callsSince(since).filter(isCallback(payload.id))).toHaveLength(1);
+  });
+
+  it('a seventh question within a minute gets a friendly ephemeral message', async () => {
+    const user = makeUser();
+    const callbacks = await Promise.all(Array.from({ length: 7 }, (_, i) => dispatchInteraction(slashCommand(server, user, 'ask', { question: `脱钩 ${i}` }))));
+    const limited = callbacks.filter((c) => c.callback.body.type === 4);
+    expect(limited).toHaveLength(1);
+    expect(limited[0].callback.body.data.flags).toBe(64);
+    expect(limited[0].callback.body.data.content).toMatch(/秒后再试/);
+  });
+
+  it('20 concurrent /ask are all acknowledged within 3 s', async () => {
+    const payloads = Array.from({ length: 20 }, (_, i) => slashCommand(server, makeUser(`u${i}`), 'ask', { question: `中国关键矿物出口管制 ${i}` }));
+    const since = server.calls.length;
+    const sentAt = Date.now();
+    for (const p of payloads) server.dispatch('INTERACTION_CREATE', p);
+    const acks = await Promise.all(payloads.map((p) => server.waitForCall(isCallback(p.id), { since })));
+    const slowest = Math.max(...acks.map((a) => a.at - sentAt));
+    console.log(`20 concurrent /ask: slowest acknowledgement ${slowest} ms`);
+    expect(acks.every((a) => a.body.type === 5)).toBe(true);
+    expect(slowest).toBeLessThan(ACK_WINDOW_MS);
+    await Promise.all(payloads.map((p) => server.waitForCall(isEdit(p.token), { since, timeoutMs: 60_000 })));
+  });
+
+  it('reconnects after the server closes the gateway socket and answers the next /ask', async () => {
+    const sessions = server.identifies.length + server.resumes.length;
+    server.dropGateway(4000);
+    await server.waitForSession(sessions, 30_000);
+    const { callback, edit } = await askCommand('What is friend-shoring?');
+    expect(callback.body.type).toBe(5);
+    expect(edit!.body.embeds.length).toBeGreaterThan(0);
+  });
+
+  it('deploy-commands registers the commands globally when no guild is given', async () => {
+    const since = server.calls.length;
+    const result = await deployCommands({ token: TOKEN, applicationId: server.applicationId, apiUrl: server.apiUrl });
+    expect(result).toEqual({ count: 6, scope: 'global' });
+    const put = await server.waitForCall((c) => c.method === 'PUT' && c.path === `/applications/${server.applicationId}/commands`, { since });
+    expect(put.body).toHaveLength(6);
+  });
+
+  it('never writes the token to the logs', () => {
+    expect(logLines.length).toBeGreaterThan(0);
+    expect(logLines.join('')).not.toContain(TOKEN);
+  });
+});

@@ -1,0 +1,81 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { DocumentInfo, Passage } from '../../src/chunking/passage.js';
+import { citeChoices, citePassage, formatCitation } from '../../src/cite/cite.js';
+import { corpusPassages } from '../glossary/corpus-passages.js';
+
+let passages: Passage[];
+let documents: DocumentInfo[];
+
+beforeAll(async () => {
+  ({ passages, documents } = await corpusPassages());
+}, 30_000);
+
+describe('citePassage', () => {
+  it('finds a passage by its id in any case', () => {
+    const target = passages[Math.floor(passages.length / 2)];
+    expect(citePassage(target.id, passages, documents)?.passage.id).toBe(target.id);
+    expect(citePassage(target.id.toUpperCase(), passages, documents)?.passage.id).toBe(target.id);
+  });
+
+  it('finds a passage by its label', () => {
+    const unique = passages.find((p) => passages.filter((q) => q.label === p.label).length === 1 && p.ordinal > 5)!;
+    expect(citePassage(unique.label, passages, documents)?.passage.id).toBe(unique.id);
+  });
+
+  it('finds a passage by a few of its words, across scripts', () => {
+    const yard = citePassage('小院高墙式的选择性脱钩', passages, documents);
+    expect(yard?.passage.text).toContain('小院高墙');
+    const loan = citePassage('贷款计划办公室获得了数百亿美元的授权', passages, documents);
+    expect(loan?.passage.text).toContain('貸款計劃辦公室');
+    const chip = citePassage('組建芯片四方聯盟', passages, documents);
+    expect(chip?.passage.text).toContain('Chip 4');
+  });
+
+  it('returns null when nothing matches', () => {
+    expect(citePassage('zzzq qqqz', passages, documents)).toBeNull();
+    expect(citePassage('   ', passages, documents)).toBeNull();
+  });
+
+  it('gives a ready-to-paste citation with quote, label, author, title and year', () => {
+    const result = citePassage('小院高墙', passages, documents)!;
+    const doc = documents.find((d) => d.id === result.passage.docId)!;
+    expect(result.citation.startsWith('“')).toBe(true);
+    expect(result.citation).toContain(result.passage.label);
+    expect(result.citation).toContain(`《${doc.title}》`);
+    expect(result.citation).toContain(doc.author);
+    if (doc.year !== undefined) expect(result.citation).toContain(String(doc.year));
+    expect(result.citation).toContain(`${result.passage.text.slice(0, 40)}`);
+  });
+});
+
+describe('formatCitation', () => {
+  const passage = { id: 'x:p1', docId: 'x', kind: 'paragraph', label: 'Smith 2020 · ¶1', text: 'Chips matter.', searchKey: 'chips matter.', sectionPath: [], ordinal: 0, footnotes: [], citedBy: [] } satisfies Passage;
+  it('writes English documents in an English form', () => {
+    const doc: DocumentInfo = { id: 'x', title: 'Chip War', author: 'Smith', year: 2020, venue: 'Foreign Affairs', lang: 'en', file: 'x.md', contentHash: '' };
+    expect(formatCitation(passage, doc)).toBe('"Chips matter." — Smith 2020 · ¶1, Smith, "Chip War", Foreign Affairs 2020');
+  });
+  it('writes Chinese documents with Chinese punctuation', () => {
+    const doc: DocumentInfo = { id: 'x', title: '芯片战争', author: '米勒', year: 2023, lang: 'zh-Hans', file: 'x.md', contentHash: '' };
+    expect(formatCitation(passage, doc)).toBe('“Chips matter.” — Smith 2020 · ¶1，米勒《芯片战争》，2023');
+  });
+});
+
+describe('citeChoices', () => {
+  it('stays within Discord limits', () => {
+    for (const prefix of ['', 'z', '脱钩', 'x'.repeat(200), passages[0].id.slice(0, 3)]) {
+      const choices = citeChoices(prefix, passages);
+      expect(choices.length).toBeLessThanOrEqual(25);
+      for (const c of choices) {
+        expect([...c.name].length).toBeLessThanOrEqual(100);
+        expect([...c.value].length).toBeLessThanOrEqual(100);
+      }
+    }
+  });
+  it('puts the passage whose id is typed first and searches words', () => {
+    const target = passages[7];
+    expect(citeChoices(target.id, passages)[0].value).toBe(target.id);
+    const words = citeChoices('小院高墙', passages);
+    expect(words.length).toBeGreaterThan(0);
+    expect(passages.find((p) => p.id === words[0].value)?.text).toContain('小院高墙');
+  });
+});

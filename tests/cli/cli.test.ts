@@ -1,0 +1,117 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, cpSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const repo = path.resolve(__dirname, '../..');
+const bin = path.join(repo, 'bin/lodestone.js');
+let work: string;
+let args: string[];
+
+async function lodestone(extra: string[], input?: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  const child = run(process.execPath, [bin, ...args, ...extra], { cwd: repo, env: { ...process.env, EMBEDDING_MODEL: 'corpus', LOG_LEVEL: 'silent' }, maxBuffer: 32 * 1024 * 1024 });
+  if (input !== undefined) {
+    child.child.stdin?.end(input);
+  } else child.child.stdin?.end();
+  try {
+    const { stdout, stderr } = await child;
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+beforeAll(async () => {
+  work = mkdtempSync(path.join(os.tmpdir(), 'lodestone-cli-'));
+  cpSync(path.join(repo, 'corpus'), path.join(work, 'corpus'), { recursive: true });
+  args = ['--corpus', path.join(work, 'corpus'), '--index', path.join(work, 'index')];
+  const ingest = await lodestone(['ingest']);
+  expect(ingest.code, ingest.stderr).toBe(0);
+  expect(ingest.stdout).toMatch(/ingested 2 documents, \d+ passages/);
+}, 240_000);
+
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+describe('the command-line contracts of DESIGN.md', () => {
+  it('ask --json prints one object with cited passages that hold the quoted text', async () => {
+    const { code, stdout } = await lodestone(['ask', '--json', '美国能源部2020年发布的关键矿物供应链战略提出了哪三大支柱？']);
+    expect(code).toBe(0);
+    const out = JSON.parse(stdout);
+    expect(Object.keys(out).slice(0, 5)).toEqual(['question', 'answer', 'supported', 'citations', 'timings']);
+    expect(out.supported).toBe(true);
+    expect(out.citations.length).toBeGreaterThan(0);
+    for (const c of out.citations) {
+      expect(Object.keys(c)).toEqual(['n', 'id', 'docId', 'title', 'label', 'text', 'score']);
+      expect(out.answer).toContain(`[${c.n}]`);
+    }
+    expect(out.citations.map((c: { text: string }) => c.text).join('')).toContain('三大支柱');
+    expect(Object.keys(out.timings)).toEqual(['embedMs', 'searchMs', 'composeMs', 'totalMs']);
+  });
+
+  it('ask --batch answers every line in one process and echoes ids; a bad line becomes an error object', async () => {
+    const input = [
+      JSON.stringify({ id: 'a', question: '去风险' }),
+      'not json',
+      JSON.stringify({ id: 'c', question: 'What does the paper say about gallium?' }),
+    ].join('\n');
+    const { code, stdout } = await lodestone(['ask', '--json', '--batch'], input);
+    expect(code).toBe(0);
+    const lines = stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines).toHaveLength(3);
+    expect(lines[0].id).toBe('a');
+    expect(lines[0].answer).toBeTruthy();
+    expect(lines[1].error).toMatch(/bad input line/);
+    expect(lines[2].id).toBe('c');
+  });
+
+  it('search --json -k 3 returns three passages; a traditional query finds the simplified paper', async () => {
+    const { code, stdout } = await lodestone(['search', '--json', '-k', '3', '關鍵礦物供應鏈戰略 三大支柱']);
+    expect(code).toBe(0);
+    const out = JSON.parse(stdout);
+    expect(out.results).toHaveLength(3);
+    expect(out.results.some((r: { docId: string }) => r.docId === 'zhou2024')).toBe(true);
+  });
+
+  it('term --json resolves English and traditional forms; an unknown term says so with suggestions', async () => {
+    const en = JSON.parse((await lodestone(['term', '--json', 'de-risking'])).stdout);
+    const hant = JSON.parse((await lodestone(['term', '--json', '去風險'])).stdout);
+    expect(en.entries[0].term).toBe(hant.entries[0].term);
+    const unknown = JSON.parse((await lodestone(['term', '--json', 'quantum blockchain'])).stdout);
+    expect(unknown.entries).toEqual([]);
+    expect(unknown.message).toBe('not in the glossary');
+    expect(unknown.suggestions.length).toBeGreaterThan(0);
+  });
+
+  it('cite --json by words returns the passage with a ready-to-paste citation', async () => {
+    const { code, stdout } = await lodestone(['cite', '--json', '三大支柱路径是实现多元']);
+    expect(code).toBe(0);
+    const out = JSON.parse(stdout);
+    expect(Object.keys(out)).toEqual(['id', 'docId', 'label', 'text', 'citation']);
+    expect(out.citation).toContain('周亚敏');
+    const byId = JSON.parse((await lodestone(['cite', '--json', out.id])).stdout);
+    expect(byId.id).toBe(out.id);
+  });
+
+  it('bad input: an empty question and an emoji-only question exit 2 with one line and no stack trace', async () => {
+    for (const q of ['   ', '🙂🙂']) {
+      const { code, stdout, stderr } = await lodestone(['ask', '--json', q]);
+      expect(code).toBe(2);
+      expect(stdout).toBe('');
+      expect(stderr.trim().split('\n')).toHaveLength(1);
+      expect(stderr).not.toMatch(/\bat .*\.ts:\d+/);
+    }
+  });
+
+  it('a corpus with no usable document exits 2 with a clear message', async () => {
+    const empty = mkdtempSync(path.join(os.tmpdir(), 'lodestone-empty-'));
+    writeFileSync(path.join(empty, 'blank.txt'), '');
+    const { code, stderr } = await lodestone(['--corpus', empty, '--index', path.join(empty, 'index'), 'ingest']);
+    rmSync(empty, { recursive: true, force: true });
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/no usable document/i);
+  });
+});

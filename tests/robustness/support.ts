@@ -1,0 +1,175 @@
+/**
+ * Shared pieces of the robustness suite: the long/short switch, a temp copy of the corpus with its index,
+ * a checker for Discord's payload limits, and a checker that an answer holds only corpus text and templates.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Answer } from '../../src/answer/answer.js';
+import { phrasesFor } from '../../src/answer/messages.js';
+import { DISCORD_LIMITS as L } from '../../src/bot/discordLimits.js';
+import type { RenderedMessage } from '../../src/bot/render.js';
+import { createLibrarian, type LibrarianOptions, type LibrarianService } from '../../src/service/librarian.js';
+
+export const REPO_CORPUS = path.resolve(import.meta.dirname, '../../corpus');
+
+/** `LODESTONE_LONG=1` (npm run test:robustness) runs the long variants. */
+export const LONG = process.env.LODESTONE_LONG === '1';
+
+/** Short variant in `npm test`, long one behind the flag. */
+export function runs(short: number, long: number): number {
+  return LONG ? long : short;
+}
+
+/** One line per test that the lead can quote in the report. */
+export function summary(name: string, figures: Record<string, unknown>): void {
+  const parts = Object.entries(figures).map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : String(v)}`);
+  console.log(`[robustness] ${name}: ${parts.join(' ')}${LONG ? ' (long)' : ''}`);
+}
+
+export interface Workspace {
+  root: string;
+  corpusDir: string;
+  indexDir: string;
+}
+
+/** A private copy of corpus/ (tests may edit it) and an empty index dir beside it. */
+export function makeWorkspace(prefix: string): Workspace {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), `lodestone-${prefix}-`));
+  const corpusDir = path.join(root, 'corpus');
+  const indexDir = path.join(root, 'index');
+  fs.cpSync(REPO_CORPUS, corpusDir, { recursive: true });
+  return { root, corpusDir, indexDir };
+}
+
+export function removeWorkspace(ws: Workspace | undefined): void {
+  if (ws) fs.rmSync(ws.root, { recursive: true, force: true });
+}
+
+/** The librarian over the workspace, extractive unless a composer is given, index built when missing. */
+export async function openLibrarian(ws: Workspace, extra: Partial<LibrarianOptions> = {}): Promise<LibrarianService> {
+  return createLibrarian({ corpusDir: ws.corpusDir, indexDir: ws.indexDir, model: 'corpus', composer: null, ...extra });
+}
+
+/** A deterministic PRNG (mulberry32) so a failing random offset can be reproduced from the printed seed. */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Discord limits
+
+/** Every limit a rendered message breaks (empty when it is valid to send). Lengths in UTF-16 units, as Discord counts. */
+export function discordViolations(message: RenderedMessage): string[] {
+  const v: string[] = [];
+  const over = (what: string, value: string | undefined, max: number) => {
+    if (value !== undefined && value.length > max) v.push(`${what} is ${value.length} > ${max}`);
+  };
+  over('content', message.content, L.messageContent);
+  if (!message.content && message.embeds.length === 0) v.push('message has neither content nor embeds');
+  if (message.embeds.length > L.embedsPerMessage) v.push(`${message.embeds.length} embeds > ${L.embedsPerMessage}`);
+  let total = 0;
+  for (const e of message.embeds) {
+    over('embed title', e.title, L.embedTitle);
+    over('embed description', e.description, L.embedDescription);
+    over('embed footer', e.footer?.text, L.footerText);
+    if (e.description !== undefined && e.description.trim() === '') v.push('empty embed description');
+    if ((e.fields ?? []).length > L.embedFields) v.push(`${e.fields!.length} fields > ${L.embedFields}`);
+    for (const f of e.fields ?? []) {
+      over('field name', f.name, L.fieldName);
+      over('field value', f.value, L.fieldValue);
+      if (!f.name.trim() || !f.value.trim()) v.push('empty field name or value');
+    }
+    total += (e.title?.length ?? 0) + (e.description?.length ?? 0) + (e.footer?.text.length ?? 0) + (e.author?.name.length ?? 0);
+    for (const f of e.fields ?? []) total += f.name.length + f.value.length;
+  }
+  if (total > L.embedsTotal) v.push(`embeds total ${total} > ${L.embedsTotal}`);
+  if (message.components.length > 5) v.push(`${message.components.length} action rows > 5`);
+  for (const row of message.components) {
+    for (const c of row.components as any[]) {
+      if (c.custom_id !== undefined) over('custom_id', c.custom_id, L.customId);
+      if (c.label !== undefined) over('button label', c.label, 80);
+      if (c.options) {
+        if (c.options.length > L.selectOptions) v.push(`${c.options.length} select options > ${L.selectOptions}`);
+        for (const o of c.options) {
+          over('option label', o.label, L.selectOptionLabel);
+          over('option value', o.value, L.selectOptionValue);
+          over('option description', o.description, L.selectOptionDescription);
+        }
+      }
+    }
+  }
+  return v;
+}
+
+/** Every string in the payload: a well-formed input must never come out with a half surrogate pair. */
+export function strings(node: unknown, out: string[] = []): string[] {
+  if (typeof node === 'string') out.push(node);
+  else if (Array.isArray(node)) node.forEach((n) => strings(n, out));
+  else if (node && typeof node === 'object') Object.values(node).forEach((n) => strings(n, out));
+  return out;
+}
+
+export function isWellFormed(s: string): boolean {
+  return !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(s);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Answer provenance (extractive mode)
+
+/**
+ * Lines of `answer.text` that are neither a fixed template, nor a verbatim quote of the passage its [n]
+ * cites, nor a source/related line built from corpus metadata. Empty ⇔ the answer holds nothing invented
+ * (and nothing echoed from the question).
+ */
+export function foreignLines(answer: Answer, passageText: (id: string) => string | undefined): string[] {
+  const phrases = phrasesFor(answer.lang);
+  const templates = new Set([phrases.lead, phrases.noAnswer, phrases.relatedHeading, phrases.sourcesHeading, '']);
+  const bad: string[] = [];
+  const quotes: { n: number; sentence: string }[] = [];
+  for (const line of answer.text.split('\n')) {
+    if (templates.has(line)) continue;
+    // a quoted sentence: "- <sentence> [n]", the sentence verbatim from the passage cited as [n]
+    const quote = /^- ([\s\S]+) \[(\d+)\]$/.exec(line);
+    if (quote) {
+      const cited = answer.citations.find((c) => c.n === Number(quote[2]));
+      quotes.push({ n: Number(quote[2]), sentence: quote[1] });
+      const text = cited && passageText(cited.id);
+      if (!text || !text.includes(quote[1])) bad.push(line);
+      continue;
+    }
+    // a source line: "[n] <label> — <title>" (possibly clipped with …)
+    const source = /^\[(\d+)\] ([\s\S]+)$/.exec(line);
+    if (source) {
+      const cited = answer.citations.find((c) => c.n === Number(source[1]));
+      const full = cited ? `${cited.label} — ${cited.title}` : undefined;
+      const shown = source[2].replace(/…$/, '');
+      if (!full || !full.startsWith(shown)) bad.push(line);
+      continue;
+    }
+    // a related passage: "· <label> — <title>: <clipped passage text>"
+    const related = answer.related.find((r) => line.startsWith(`· ${r.label} — ${r.title}: `));
+    if (related) {
+      const shown = line.slice(`· ${related.label} — ${related.title}: `.length).replace(/…$/, '');
+      const text = passageText(related.id);
+      if (!text || !text.includes(shown)) bad.push(line);
+      continue;
+    }
+    bad.push(line);
+  }
+  // every citation's quoted span is from its passage: one sentence of it, or the sentences quoted for [n] joined
+  for (const c of [...answer.citations, ...answer.related]) {
+    const text = passageText(c.id);
+    const quoted = quotes.filter((q) => q.n === c.n && answer.citations.includes(c)).map((q) => q.sentence).join('');
+    if (!text) bad.push(`citation ${c.n} names a passage that does not exist: ${c.id}`);
+    else if (!text.includes(c.text) && c.text !== quoted) bad.push(`citation ${c.n} text is not from ${c.id}: ${c.text.slice(0, 60)}`);
+  }
+  return bad;
+}
