@@ -27,7 +27,7 @@ export async function benchBot(librarian: Librarian, questions: string[], levels
     token: 'bench.token.never-sent-anywhere',
     apiUrl: server.apiUrl,
     guildId: server.guildId,
-    logger: createBotLogger('silent'),
+    logger: createBotLogger(process.env.LODESTONE_BENCH_BOT_LOG ?? 'silent'),
     handleSignals: false,
     feedbackDb: ':memory:',
   });
@@ -59,7 +59,7 @@ export async function benchBot(librarian: Librarian, questions: string[], levels
       figures.push({
         concurrency: n,
         ackP95Ms: round(percentile(acks, 95), 1),
-        ackMaxMs: round(Math.max(...acks, Number.NaN), 1),
+        ackMaxMs: acks.length ? round(Math.max(...acks), 1) : Number.NaN,
         replyP50Ms: round(percentile(replies, 50), 1),
         replyP95Ms: round(percentile(replies, 95), 1),
         failed: n - ok.length,

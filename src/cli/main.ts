@@ -1,10 +1,13 @@
 import { Command, InvalidArgumentError } from 'commander';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { resolveDirs, defaultEvalSet, type GlobalOptions } from './options.js';
 import { runBatch } from './batch.js';
 import { answerJson, answerText, citeJson, citeText, searchJson, searchText, sourcesText, termJson, termText } from './format.js';
 import { exitCodeFor, oneLineError } from './errors.js';
 import { openLibrarian, runIngest } from './open.js';
+
+// .env beside the repo, when present; variables already in the environment win.
+if (existsSync('.env')) process.loadEnvFile('.env');
 
 const program = new Command();
 program

@@ -154,12 +154,14 @@ export function foreignLines(answer: Answer, passageText: (id: string) => string
       if (!full || !full.startsWith(shown)) bad.push(line);
       continue;
     }
-    // a related passage: "· <label> — <title>: <clipped passage text>"
-    const related = answer.related.find((r) => line.startsWith(`· ${r.label} — ${r.title}: `));
-    if (related) {
-      const shown = line.slice(`· ${related.label} — ${related.title}: `.length).replace(/…$/, '');
-      const text = passageText(related.id);
-      if (!text || !text.includes(shown)) bad.push(line);
+    // a related passage: "· <label> — <title>: <clipped passage text>" (labels may repeat: any related one may match)
+    const related = answer.related.filter((r) => line.startsWith(`· ${r.label} — ${r.title}: `));
+    if (related.length) {
+      const ok = related.some((r) => {
+        const shown = line.slice(`· ${r.label} — ${r.title}: `.length).replace(/…$/, '');
+        return passageText(r.id)?.includes(shown) ?? false;
+      });
+      if (!ok) bad.push(line);
       continue;
     }
     bad.push(line);
