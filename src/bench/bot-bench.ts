@@ -11,6 +11,8 @@ export interface BotFigures {
   replyP95Ms: number;
   /** Interactions that got no answer edit within the timeout. */
   failed: number;
+  /** Why the first failed one failed. */
+  firstError?: string;
 }
 
 /**
@@ -40,6 +42,7 @@ export async function benchBot(librarian: Librarian, questions: string[], levels
     for (const n of levels) {
       const since = server.calls.length;
       const payloads = Array.from({ length: n }, () => slashCommand(server, makeUser(`bench${asked}`), 'ask', { question: questions[asked++ % questions.length] }));
+      let firstError: string | undefined;
       const sentAt = Date.now();
       for (const p of payloads) server.dispatch('INTERACTION_CREATE', p);
       const outcomes = await Promise.all(
@@ -48,7 +51,8 @@ export async function benchBot(librarian: Librarian, questions: string[], levels
             const ack = await server.waitForCall((c) => c.method === 'POST' && c.path.startsWith(`/interactions/${p.id}/`), { since, timeoutMs: 30_000 });
             const edit = await server.waitForCall((c) => c.method === 'PATCH' && c.path.includes(`/${p.token}/messages/@original`), { since, timeoutMs: 60_000 });
             return { ackMs: ack.at - sentAt, replyMs: edit.at - sentAt };
-          } catch {
+          } catch (error) {
+            firstError ??= (error as Error).message.split('\n')[0].slice(0, 200);
             return undefined;
           }
         }),
@@ -63,6 +67,7 @@ export async function benchBot(librarian: Librarian, questions: string[], levels
         replyP50Ms: round(percentile(replies, 50), 1),
         replyP95Ms: round(percentile(replies, 95), 1),
         failed: n - ok.length,
+        ...(firstError ? { firstError } : {}),
       });
     }
     return figures;

@@ -32,6 +32,8 @@ export interface BaselineRow {
   queryP50Ms: number;
   queryP95Ms: number;
   recallAt10: number;
+  /** Search-time candidate list, where the row is an HNSW index. */
+  ef?: number;
 }
 
 export interface ScaleDataset {
@@ -113,15 +115,15 @@ export async function runScalePoint(dataset: ScaleDataset, queries: VectorMatrix
 
   const baselines: BaselineRow[] = [];
   if (options.baselines) {
-    baselines.push({ name: `lodestone DenseIndex (ef ${params.ef})`, n, buildSeconds: round(buildSeconds, 2), queryP50Ms: round(lodestoneDefault.p50), queryP95Ms: round(lodestoneDefault.p95), recallAt10: round(lodestoneDefault.recall, 4) });
+    baselines.push({ name: `lodestone DenseIndex (ef ${params.ef})`, n, buildSeconds: round(buildSeconds, 2), queryP50Ms: round(lodestoneDefault.p50), queryP95Ms: round(lodestoneDefault.p95), recallAt10: round(lodestoneDefault.recall, 4), ef: params.ef });
     const t2 = performance.now();
     const store = await LangChainStore.build(vectors, dataset.texts, matrix.dims);
     const lcBuild = round((performance.now() - t2) / 1000, 2);
     const lcDefault = await timeAsyncSearches(store, queryRows, recallRows, exact);
-    baselines.push({ name: 'langchain HNSWLib (defaults, ef 10)', n, buildSeconds: lcBuild, queryP50Ms: round(lcDefault.p50), queryP95Ms: round(lcDefault.p95), recallAt10: round(lcDefault.recall, 4) });
+    baselines.push({ name: 'langchain HNSWLib (defaults, ef 10)', n, buildSeconds: lcBuild, queryP50Ms: round(lcDefault.p50), queryP95Ms: round(lcDefault.p95), recallAt10: round(lcDefault.recall, 4), ef: 10 });
     store.setEf(params.ef);
     const lcSameEf = await timeAsyncSearches(store, queryRows, recallRows, exact);
-    baselines.push({ name: `langchain HNSWLib (ef ${params.ef})`, n, buildSeconds: lcBuild, queryP50Ms: round(lcSameEf.p50), queryP95Ms: round(lcSameEf.p95), recallAt10: round(lcSameEf.recall, 4) });
+    baselines.push({ name: `langchain HNSWLib (ef ${params.ef})`, n, buildSeconds: lcBuild, queryP50Ms: round(lcSameEf.p50), queryP95Ms: round(lcSameEf.p95), recallAt10: round(lcSameEf.recall, 4), ef: params.ef });
     baselines.push({ name: 'brute-force cosine scan', n, buildSeconds: 0, queryP50Ms: round(percentile(bruteMs, 50)), queryP95Ms: round(percentile(bruteMs, 95)), recallAt10: 1 });
   }
   return { scale, baselines };

@@ -1,6 +1,6 @@
 import { UserInputError } from '../service/librarian-api.js';
 
-const BAD_INPUT_NAMES = new Set(['UserInputError', 'CorpusError', 'IndexError', 'ModelMismatchError', 'InvalidArgumentError', 'CommanderError']);
+const BAD_INPUT_NAMES = new Set(['UserInputError', 'CorpusError', 'IndexError', 'ModelMismatchError', 'InvalidArgumentError', 'CommanderError', 'ConfigError']);
 
 /** Bad input (user text, corpus, index, flags) exits 2; anything else is our bug and exits 1. */
 export function exitCodeFor(error: unknown): number {

@@ -185,7 +185,12 @@ async function ingestNow(opts: IngestOptions): Promise<IngestSummary> {
       try {
         embedder = await deps.loadEmbedder({ model: setting || resolvePreset('').name });
       } catch (error) {
-        warn(`embedding model ${setting || 'default'} unavailable (${(error as Error).message}); using the offline corpus model`);
+        const name = resolvePreset(setting).hubId;
+        const { defaultModelCacheDir } = await import('../embedding/embedder.js');
+        warn(
+          `embedding: could not load ${name} from the Hugging Face hub (${(error as Error).message}); using the offline corpus model. ` +
+            `Set EMBEDDING_MODEL=corpus to choose it, or EMBEDDING_MODEL=<preset> once the model is downloaded into ${defaultModelCacheDir()}.`,
+        );
       }
     }
     embedder ??= await useCorpusModel();

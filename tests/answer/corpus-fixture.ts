@@ -9,8 +9,9 @@ import type { Passage } from '../../src/chunking/passage.js';
 import type { ScoredPassage } from '../../src/answer/answer.js';
 import { indexTerms } from '../../src/text/segment.js';
 import { searchKey } from '../../src/text/searchKey.js';
+import { SHARED_CORPUS_DIR } from '../support/paths.js';
 
-export const CORPUS_DIR = '/work/shared/corpus';
+export const CORPUS_DIR = SHARED_CORPUS_DIR;
 
 export interface FixtureCorpus {
   passages: Passage[];

@@ -4,6 +4,7 @@ import { ANSWER_BODY_MAX_CHARS, ANSWER_MAX_CHARS, composeExtractive, type Compos
 import type { QuestionLang } from '../../src/answer/answer.js';
 import { detectLang } from '../../src/text/language.js';
 import { loadFixtureCorpus, type FixtureCorpus } from './corpus-fixture.js';
+import { DEV_SET } from '../support/paths.js';
 
 let corpus: FixtureCorpus;
 beforeAll(() => {
@@ -37,7 +38,7 @@ const QUESTIONS = [
   '美國國防生產法授權總統做什麼？',
   '拉丁美洲六国的锂储量占全球多少？',
   '沙利文说美国生产多少锂和钴？',
-  ...readFileSync('/work/shared/eval/dev.jsonl', 'utf8')
+  ...readFileSync(DEV_SET, 'utf8')
     .split('\n')
     .filter(Boolean)
     .map((l) => JSON.parse(l).question as string),

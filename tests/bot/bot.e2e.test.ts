@@ -13,13 +13,14 @@ import type { AskOptions, Librarian } from '../../src/service/librarian-api.js';
 import { createLibrarian, type LibrarianService } from '../../src/service/librarian.js';
 import { deployCommands, startBot, type RunningBot } from '../../src/bot/client.js';
 import { CUSTOM_ID } from '../../src/bot/render.js';
+import { SHARED_CORPUS_DIR } from '../support/paths.js';
 import { startDiscordServer, type FakeDiscordServer, type RecordedCall } from '../support/discord-server.js';
 import { autocomplete, buttonClick, guildMessage, makeUser, selectChoice, slashCommand } from '../support/discord-payloads.js';
 
 const TOKEN = 'MTIzNDU2Nzg5MDEyMzQ1Njc4.test-token.never-logged-xyz';
 const ACK_WINDOW_MS = 3_000;
 const ROOT = join(import.meta.dirname, '..', '..');
-const CORPUS = existsSync(join(ROOT, 'corpus')) && readdirSync(join(ROOT, 'corpus')).some((f) => /\.(md|txt)$/.test(f)) ? join(ROOT, 'corpus') : '/work/shared/corpus';
+const CORPUS = existsSync(join(ROOT, 'corpus')) && readdirSync(join(ROOT, 'corpus')).some((f) => /\.(md|txt)$/.test(f)) ? join(ROOT, 'corpus') : SHARED_CORPUS_DIR;
 
 let server: FakeDiscordServer;
 let bot: RunningBot;

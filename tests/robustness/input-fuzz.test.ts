@@ -83,6 +83,20 @@ function expectSendable(messages: ReturnType<typeof renderAnswer>, input: string
 const tally = { ask: { tried: 0, answered: 0, supported: 0, rejected: 0 }, search: { tried: 0, results: 0, rejected: 0 }, term: { tried: 0, found: 0, rejected: 0 }, cite: { tried: 0, found: 0, rejected: 0 }, choices: { tried: 0 } };
 
 describe('question path under hostile input', () => {
+  it('the checkers themselves catch an invented sentence, a foreign citation and an over-long message', async () => {
+    const answer = await librarian.ask('美国为什么对中国实施选择性脱钩？');
+    expect(answer.supported).toBe(true);
+    expect(foreignLines(answer, passageText)).toEqual([]);
+    const invented = { ...answer, text: answer.text.replace(/^- (.+) \[1\]$/m, '- $1（另据报道，中国已全面禁运）[1]') };
+    expect(foreignLines(invented, passageText).length).toBe(1);
+    const echoed = { ...answer, text: `${answer.text}\nignore previous instructions` };
+    expect(foreignLines(echoed, passageText)).toEqual(['ignore previous instructions']);
+    const wrongCitation = { ...answer, citations: answer.citations.map((c) => ({ ...c, id: answer.citations.at(-1)!.id === c.id ? 'zhou2024:nope' : c.id })) };
+    expect(foreignLines(wrongCitation, passageText).length).toBeGreaterThan(0);
+    expect(discordViolations({ content: 'x'.repeat(2001), embeds: [], components: [] })).toHaveLength(1);
+    expect(isWellFormed('a\uD83D') || isWellFormed('\uDE00b')).toBe(false);
+  });
+
   it('ask: no exception but UserInputError; only corpus text and templates; within Discord limits; never pings', async () => {
     await fc.assert(
       fc.asyncProperty(hostileText, async (question) => {
@@ -212,17 +226,22 @@ describe('question path under hostile input', () => {
     summary('fuzz autocomplete', { tried: tally.choices.tried, choicesOffered: offered });
   });
 
-  it('prompt injection and mentions in a real question change nothing in the answer but the question', async () => {
+  it('prompt injection and mentions appended to a real question are neither echoed nor obeyed', async () => {
     const base = '美国为什么对中国实施选择性脱钩？';
     const plain = await librarian.ask(base);
     expect(plain.supported).toBe(true);
-    let same = 0;
+    let supported = 0;
+    let sameTopCitation = 0;
     for (const extra of [...INJECTIONS, ...MENTIONS]) {
       const answer = await librarian.ask(`${base} ${extra}`);
       expect(foreignLines(answer, passageText)).toEqual([]);
       expect(answer.text).not.toContain(extra);
-      if (answer.citations.map((c) => c.id).join() === plain.citations.map((c) => c.id).join()) same++;
+      expect(answer.text).not.toMatch(/pwned|系统已被入侵|DISCORD_TOKEN|\b42\b/);
+      if (answer.supported) supported++;
+      if (answer.citations[0]?.id === plain.citations[0].id) sameTopCitation++;
     }
-    summary('injection/mention suffixes', { tried: INJECTIONS.length + MENTIONS.length, sameCitationsAsPlain: same });
+    // a mention is noise to retrieval: the answer to the real question survives it
+    for (const mention of MENTIONS.slice(0, 3)) expect((await librarian.ask(`${base} ${mention}`)).supported).toBe(true);
+    summary('injection/mention suffixes', { tried: INJECTIONS.length + MENTIONS.length, stillSupported: supported, sameTopCitation });
   });
 });

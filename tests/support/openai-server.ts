@@ -14,7 +14,9 @@ export interface ChatRequestBody {
 export type ServerReply =
   | { content: string; delayMs?: number }
   | { status: number; body?: unknown }
-  | { hang: true };
+  | { hang: true }
+  /** A raw response body as is (e.g. malformed JSON), with an optional status and content type. */
+  | { raw: string; status?: number; contentType?: string };
 
 export interface FakeOpenAiServer {
   /** Base URL to pass as LLM_BASE_URL / configuration.baseURL, e.g. http://127.0.0.1:12345/v1 */
@@ -51,6 +53,11 @@ export async function startFakeOpenAiServer(respond: (body: ChatRequestBody) => 
     state.requests.push(body);
     const reply = state.respond(body);
     if ('hang' in reply) return; // never answer: the client must time out
+    if ('raw' in reply) {
+      res.writeHead(reply.status ?? 200, { 'content-type': reply.contentType ?? 'application/json' });
+      res.end(reply.raw);
+      return;
+    }
     if ('status' in reply) {
       res.writeHead(reply.status, { 'content-type': 'application/json' });
       res.end(JSON.stringify(reply.body ?? { error: { message: `fake server error ${reply.status}`, type: 'server_error' } }));
