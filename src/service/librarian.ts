@@ -8,7 +8,10 @@ import { Embedder } from '../embedding/embedder.js';
 import { Glossary } from '../glossary/glossary.js';
 import { loadCuratedGlossary } from '../glossary/curated.js';
 import { citeChoices, citePassage } from '../cite/cite.js';
-import { loadIndex, type LoadedIndex } from '../index/store.js';
+import fs from 'node:fs';
+import path from 'node:path';
+import { loadIndex, sha256, type LoadedIndex } from '../index/store.js';
+import { IndexError } from '../index/errors.js';
 import { Retriever } from '../retrieval/hybrid.js';
 import { detectLang } from '../text/language.js';
 import { contentTerms } from '../text/segment.js';
@@ -58,7 +61,17 @@ export async function createLibrarian(options: LibrarianOptions): Promise<Librar
     const summary = await ingest({ corpusDir: options.corpusDir, indexDir: options.indexDir, model, onProgress: options.onProgress, onWarning: options.onWarning });
     options.onIngested?.(summary);
   }
-  const generation = await openGeneration(options);
+  let generation: Generation;
+  try {
+    generation = await openGeneration(options);
+  } catch (error) {
+    // a truncated or corrupted index is rebuilt from corpus/ rather than refusing to start
+    if (!(error instanceof IndexError) || options.autoIngest === false) throw error;
+    options.onWarning?.(`${error.message.split('\n')[0]} — rebuilding it now`);
+    const summary = await ingest({ corpusDir: options.corpusDir, indexDir: options.indexDir, model, force: true, onProgress: options.onProgress, onWarning: options.onWarning });
+    options.onIngested?.(summary);
+    generation = await openGeneration(options);
+  }
   let composer = options.composer;
   if (composer === undefined) {
     const config = llmConfigFromEnv();
@@ -70,11 +83,35 @@ export async function createLibrarian(options: LibrarianOptions): Promise<Librar
 async function openGeneration(options: LibrarianOptions): Promise<Generation> {
   const index = loadIndex(options.indexDir);
   const embedder = await embedderFor(index);
-  const curated = loadCuratedGlossary(options.corpusDir);
-  for (const warning of curated.warnings) options.onWarning?.(warning);
-  const glossary = Glossary.build(index.passages, index.documents, curated.entries);
+  const glossary = loadGlossary(options, index);
   const retriever = new Retriever(index, embedder, { expand: (q) => glossary.expandQuery(q) });
   return { index, embedder, retriever, glossary };
+}
+
+/**
+ * The glossary of this index generation and curated file. Building it takes a few hundred ms, so it is
+ * cached beside the index (keyed by generation and curated-file hash) and rebuilt only when either changes.
+ */
+function loadGlossary(options: LibrarianOptions, index: LoadedIndex): Glossary {
+  const curated = loadCuratedGlossary(options.corpusDir);
+  for (const warning of curated.warnings) options.onWarning?.(warning);
+  const key = sha256(`${index.generation}\n${index.manifest.corpusFingerprint}\n${JSON.stringify(curated.entries)}`);
+  const cacheFile = path.join(options.indexDir, 'glossary-cache.json');
+  try {
+    const cached = JSON.parse(fs.readFileSync(cacheFile, 'utf8')) as { key: string; glossary: unknown };
+    if (cached.key === key) return Glossary.fromJSON(cached.glossary as Parameters<typeof Glossary.fromJSON>[0]);
+  } catch {
+    // missing, stale or damaged cache: rebuild below
+  }
+  const glossary = Glossary.build(index.passages, index.documents, curated.entries);
+  try {
+    const tmp = `${cacheFile}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, JSON.stringify({ key, glossary: glossary.toJSON() }));
+    fs.renameSync(tmp, cacheFile);
+  } catch (error) {
+    options.onWarning?.(`glossary cache not written (${(error as Error).message}); it will be rebuilt next start`);
+  }
+  return glossary;
 }
 
 /** The embedder the index was built with: the corpus model stored beside it, or the hub model by name. */
