@@ -1,6 +1,6 @@
 import { contentTerms, numbersIn } from '../text/segment.js';
 import { searchKey } from '../text/searchKey.js';
-import { splitSentences } from './sentences.js';
+import { splitSentences } from '../text/sentences.js';
 
 /**
  * The measurable test behind every [n] an LLM writes. A sentence closed by [n] (or [n][m], [n, m]) is

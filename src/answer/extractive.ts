@@ -4,7 +4,7 @@ import { numbersIn } from '../text/segment.js';
 import type { Answer, Citation, QuestionLang, ScoredPassage } from './answer.js';
 import { phrasesFor } from './messages.js';
 import { nameMatch, profileQuestion, termMatch, type QuestionProfile } from './questionTerms.js';
-import { splitSentences } from './sentences.js';
+import { splitSentences } from '../text/sentences.js';
 
 /** Whole answer text (lead + quotes + source list), in characters: what tests and the bot check. */
 export const ANSWER_MAX_CHARS = 1300;

@@ -11,7 +11,7 @@ import { ANSWER_BODY_MAX_CHARS, ANSWER_SOURCES_MAX_CHARS, composeExtractive, typ
 import { languageName, phrasesFor } from './messages.js';
 import { loadPrompts, type PromptTemplates } from './prompts.js';
 import { profileQuestion } from './questionTerms.js';
-import { splitSentences } from './sentences.js';
+import { splitSentences } from '../text/sentences.js';
 
 export interface LlmConfig {
   provider: 'openai' | 'ollama';

@@ -71,8 +71,10 @@ export function nearestNeighbourTable(base: VectorMatrix, k: number): number[][]
 
 export interface SynthesisOptions {
   seed: number;
-  /** Length of the added noise relative to the unit vector (0.15 ⇒ cosine ≈ 0.99 to the clean point). */
+  /** Length of the added isotropic noise relative to the unit vector (0.05 ⇒ cosine ≈ 0.999 to the clean blend). */
   noise?: number;
+  /** How many real vectors (the passage and its neighbours) each synthetic one blends. */
+  mixing?: number;
   /** Neighbours of each base vector that a synthetic vector may be interpolated towards. */
   neighbours?: number;
 }
@@ -88,21 +90,27 @@ export interface SyntheticOrigin {
 export function synthesiseVectors(base: VectorMatrix, n: number, options: SynthesisOptions, table = nearestNeighbourTable(base, options.neighbours ?? 8)): { matrix: VectorMatrix; origins: SyntheticOrigin[] } {
   const { dims } = base;
   const random = seededRandom(options.seed);
-  const sigma = (options.noise ?? 0.15) / Math.sqrt(dims);
+  const sigma = (options.noise ?? 0.05) / Math.sqrt(dims);
+  const mixing = options.mixing ?? 3;
   const data = new Float32Array(n * dims);
   const origins: SyntheticOrigin[] = new Array(n);
   for (let r = 0; r < n; r++) {
     const from = Math.floor(random() * base.count);
     const near = table[from];
-    const towards = near.length ? near[Math.floor(random() * near.length)] : from;
-    // mostly close to `from`, sometimes halfway: density falls off between real passages as it does in real data
-    const mix = random() * random() * 0.5;
+    // a random weighted blend of the passage and a few of its real neighbours: the synthetic points fill
+    // the low-dimensional neighbourhood real passages span, rather than a noise ball around each one
+    const members = [from];
+    for (let m = 1; m < mixing && near.length; m++) members.push(near[Math.floor(random() * near.length)]);
+    const weights = members.map((_, m) => (m === 0 ? 1 + random() : random() * random()));
+    const total = weights.reduce((a, b) => a + b, 0);
     const row = data.subarray(r * dims, (r + 1) * dims);
     for (let d = 0; d < dims; d++) {
-      row[d] = (1 - mix) * base.data[from * dims + d] + mix * base.data[towards * dims + d] + sigma * gaussian(random);
+      let x = sigma * gaussian(random);
+      for (let m = 0; m < members.length; m++) x += (weights[m] / total) * base.data[members[m] * dims + d];
+      row[d] = x;
     }
     normalise(row);
-    origins[r] = { from, towards, mix };
+    origins[r] = { from, towards: members[1] ?? from, mix: (weights[1] ?? 0) / total };
   }
   return { matrix: { dims, count: n, data }, origins };
 }

@@ -1,5 +1,5 @@
 import { evalJson, formatEvalTable, evaluateRetrieval, parseQuestionSet } from '../retrieval/evaluate.js';
-import { percentile, scoreAnswer, summariseAnswers, type AnswerScore, type EvalQuestion } from '../service/evaluate-answers.js';
+import { containsEvidence, percentile, scoreAnswer, summariseAnswers, type AnswerScore, type EvalQuestion } from '../service/evaluate-answers.js';
 import { openLibrarian } from './open.js';
 import type { Dirs } from './options.js';
 
@@ -9,7 +9,7 @@ export async function runEval(dirs: Dirs, setText: string, options: { json?: boo
   const librarian = await openLibrarian(dirs);
   const retrieval = await evaluateRetrieval(librarian.searcher({ expand: options.expand }), questions);
 
-  let answers: { scores: AnswerScore[]; rows: ReturnType<typeof summariseAnswers>; p50Ms: number; p95Ms: number; maxChars: number } | undefined;
+  let answers: { scores: AnswerScore[]; rows: ReturnType<typeof summariseAnswers>; p50Ms: number; p95Ms: number; maxChars: number; termLookup: { questions: number; hits: number } } | undefined;
   if (options.answers) {
     const scores: AnswerScore[] = [];
     for (const q of questions) {
@@ -17,8 +17,21 @@ export async function runEval(dirs: Dirs, setText: string, options: { json?: boo
       const cited = answer.citations.map((c) => librarian.passage(c.id)?.text ?? c.text);
       scores.push(scoreAnswer(q, answer, cited));
     }
+    // `term` questions are glossary lookups too: does the first entry's citations hold the evidence?
+    const termQuestions = questions.filter((q) => q.kind === 'term');
+    const hits = termQuestions.filter((q) => {
+      const entry = librarian.term(q.question).entries[0];
+      return entry?.citations.some((c) => containsEvidence(librarian.passage(c.id)?.text ?? c.text, q.evidence)) ?? false;
+    }).length;
     const ms = scores.map((s) => s.totalMs);
-    answers = { scores, rows: summariseAnswers(scores), p50Ms: percentile(ms, 50), p95Ms: percentile(ms, 95), maxChars: Math.max(...scores.map((s) => s.bodyChars)) };
+    answers = {
+      scores,
+      rows: summariseAnswers(scores),
+      p50Ms: percentile(ms, 50),
+      p95Ms: percentile(ms, 95),
+      maxChars: Math.max(...scores.map((s) => s.bodyChars)),
+      termLookup: { questions: termQuestions.length, hits },
+    };
   }
 
   if (options.json) {
@@ -31,8 +44,9 @@ export async function runEval(dirs: Dirs, setText: string, options: { json?: boo
     console.log('\nanswers');
     console.log('group                   n   cites evidence  all keywords  support right');
     for (const r of answers.rows) {
-      console.log(`${r.group.padEnd(22)} ${String(r.questions).padStart(2)}   ${pct(r.citesEvidence).padStart(14)}  ${pct(r.allKeywords).padStart(12)}  ${pct(r.supportCorrect).padStart(13)}`);
+      console.log(`${r.group.padEnd(22)} ${String(r.questions).padStart(2)}   ${(r.group === 'none' ? 'n/a' : pct(r.citesEvidence)).padStart(14)}  ${pct(r.allKeywords).padStart(12)}  ${pct(r.supportCorrect).padStart(13)}`);
     }
+    console.log(`term lookup: ${answers.termLookup.hits}/${answers.termLookup.questions} term questions return an entry whose citations hold the evidence`);
     console.log(`ask latency p50 ${answers.p50Ms.toFixed(1)} ms, p95 ${answers.p95Ms.toFixed(1)} ms; longest answer ${answers.maxChars} characters`);
     const misses = answers.scores.filter((s) => (s.kind !== 'none' && !s.citesEvidence) || !s.supportCorrect).map((s) => s.id);
     if (misses.length) console.log(`questions missed: ${misses.join(', ')}`);

@@ -1,5 +1,6 @@
 import type { Passage } from '../chunking/passage.js';
 import { searchKey } from '../text/searchKey.js';
+import { splitSentences } from '../text/sentences.js';
 
 /** A sentence of a passage, verbatim, with its search key. */
 export interface Sentence {
@@ -10,13 +11,9 @@ export interface Sentence {
 
 /** Splits a passage into sentences, keeping the source's own characters (quotable). */
 export function sentencesOf(passage: Passage): Sentence[] {
-  const parts = passage.text.split(/(?<=[。！？!?；;])|(?<=\.)\s+(?=[A-Z])|\n+/u);
-  const out: Sentence[] = [];
-  for (const part of parts) {
-    const text = part.trim();
-    if (text.length >= 2) out.push({ passage, text, key: searchKey(text) });
-  }
-  return out;
+  return splitSentences(passage.text)
+    .filter((s) => s.text.length >= 2)
+    .map((s) => ({ passage, text: s.text, key: searchKey(s.text) }));
 }
 
 // What follows a term in a sentence that says what the term is.
