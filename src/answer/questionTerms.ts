@@ -50,8 +50,14 @@ function chineseTerms(key: string): string[] {
     const flush = () => {
       if (chunk.length === 0) return;
       const hasSingle = chunk.some((w) => w.length === 1);
-      if (hasSingle && chunk.length > 1) out.push(chunk.join(''));
-      else out.push(...chunk);
+      if (hasSingle && chunk.length > 1) {
+        out.push(chunk.join(''));
+        // the joined run is matched by bigrams, where a short word next to a long one (美国+钴) is lost:
+        // keep a lone character that follows a full word (钴, 镍, 锂 …) as a term of its own
+        chunk.forEach((w, i) => {
+          if (w.length === 1 && i > 0 && chunk[i - 1].length > 1) out.push(w);
+        });
+      } else out.push(...chunk);
       chunk = [];
     };
     for (const seg of segmenter.segment(run)) {
