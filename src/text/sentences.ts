@@ -45,7 +45,7 @@ export function splitSentences(text: string): Sentence[] {
       closeStack.pop();
     }
     if (closeStack.length && offset - quoteOpenedAt > 300) closeStack.length = 0; // unbalanced quote: give up on it
-    const englishStop = ch === '.' && /^(?:\s+[A-Z“"(]|\s*\[\d)/.test(text.slice(next, next + 4)) && !/(?:\b(?:e\.g|i\.e|et al|vs|No|pp?|Vol|Dr|Mr|Ms|U\.S)|(?:^|[\s.])[A-Z])$/.test(text.slice(Math.max(0, offset - 6), offset));
+    const englishStop = ch === '.' && /^(?:\s+[A-Z“"(]|\s*\[\d)/.test(text.slice(next, next + 4)) && !/(?:\b(?:e\.g|i\.e|et al|vs|No|pp?|Vol|Dr|Mr|Ms|U\.S)|(?:^|[^A-Za-z])[A-Z])$/.test(text.slice(Math.max(0, offset - 6), offset));
     // 。” closing the outermost quote ends the sentence too (the closer is swallowed below)
     const endsQuote = TERMINATORS.has(ch) && closeStack.length === 1 && chars[i + 1] === closeStack[0];
     const ends = (TERMINATORS.has(ch) && (closeStack.length === 0 || ch === '\n' || endsQuote)) || (englishStop && closeStack.length === 0);

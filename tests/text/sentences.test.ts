@@ -21,3 +21,10 @@ describe('splitSentences', () => {
     for (const s of splitSentences(text)) expect(text.slice(s.start, s.start + s.text.length)).toBe(s.text);
   });
 });
+
+describe('initials after Chinese text', () => {
+  it('does not end a sentence at the “U.” of “参见U. S. Geological Survey”', () => {
+    const parts = splitSentences('数据来源:笔者整理,参见U. S. Geological Survey, “Mineral Commodity Summaries 2022”。下一句。').map((s) => s.text);
+    expect(parts).toEqual(['数据来源:笔者整理,参见U. S. Geological Survey, “Mineral Commodity Summaries 2022”。', '下一句。']);
+  });
+});
