@@ -25,7 +25,7 @@ export interface BenchOptions {
 const EMBED_UP_TO = 20_000;
 /** Baselines (LangChain HNSWLib, brute force) run beside the sizes up to this. */
 const BASELINES_UP_TO = 100_000;
-const EFS = [32, 64, 128];
+const EFS = [32, 64, 128, 256, 512];
 const BOT_LEVELS = [1, 10, 50];
 
 export function parseSizes(value: string): number[] {
