@@ -1,6 +1,6 @@
 import { mkdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { DenseIndex } from '../index/dense.js';
+import { DenseIndex, tuneEf } from '../index/dense.js';
 import { DEFAULT_HNSW, type HnswParams } from '../index/manifest.js';
 import { exactTopK, recallAtK, type Neighbour } from './exact-search.js';
 import { LangChainStore } from './langchain-baseline.js';
@@ -88,10 +88,14 @@ export async function runScalePoint(dataset: ScaleDataset, queries: VectorMatrix
   const file = path.join(options.workDir, `dense-${n}.hnsw`);
   built.write(file);
   const diskMb = mb(statSync(file).size);
-  const lodestoneDefault = timeSearches(built, queryRows, recallRows, exact);
+  // as writeIndex does: ef chosen by measurement on the built graph (own sample queries, not the bench's)
+  const t3 = performance.now();
+  const tuned = tuneEf(built, vectors);
+  const tuneSeconds = (performance.now() - t3) / 1000;
+  const lodestoneDefault = timeSearches(built.withEf(tuned.ef), queryRows, recallRows, exact);
 
   const scale: ScaleRow[] = [];
-  for (const ef of options.efs) {
+  for (const ef of [...new Set([...options.efs, tuned.ef])].sort((a, b) => a - b)) {
     const t1 = performance.now();
     const loaded = DenseIndex.read(file, matrix.dims, n, { ...params, ef });
     const loadSeconds = (performance.now() - t1) / 1000;
@@ -115,15 +119,15 @@ export async function runScalePoint(dataset: ScaleDataset, queries: VectorMatrix
 
   const baselines: BaselineRow[] = [];
   if (options.baselines) {
-    baselines.push({ name: `lodestone DenseIndex (ef ${params.ef})`, n, buildSeconds: round(buildSeconds, 2), queryP50Ms: round(lodestoneDefault.p50), queryP95Ms: round(lodestoneDefault.p95), recallAt10: round(lodestoneDefault.recall, 4), ef: params.ef });
+    baselines.push({ name: `lodestone DenseIndex (tuned ef ${tuned.ef}; tuning ${round(tuneSeconds, 2)} s)`, n, buildSeconds: round(buildSeconds, 2), queryP50Ms: round(lodestoneDefault.p50), queryP95Ms: round(lodestoneDefault.p95), recallAt10: round(lodestoneDefault.recall, 4), ef: tuned.ef });
     const t2 = performance.now();
     const store = await LangChainStore.build(vectors, dataset.texts, matrix.dims);
     const lcBuild = round((performance.now() - t2) / 1000, 2);
     const lcDefault = await timeAsyncSearches(store, queryRows, recallRows, exact);
     baselines.push({ name: 'langchain HNSWLib (defaults, ef 10)', n, buildSeconds: lcBuild, queryP50Ms: round(lcDefault.p50), queryP95Ms: round(lcDefault.p95), recallAt10: round(lcDefault.recall, 4), ef: 10 });
-    store.setEf(params.ef);
+    store.setEf(tuned.ef);
     const lcSameEf = await timeAsyncSearches(store, queryRows, recallRows, exact);
-    baselines.push({ name: `langchain HNSWLib (ef ${params.ef})`, n, buildSeconds: lcBuild, queryP50Ms: round(lcSameEf.p50), queryP95Ms: round(lcSameEf.p95), recallAt10: round(lcSameEf.recall, 4), ef: params.ef });
+    baselines.push({ name: `langchain HNSWLib (ef ${tuned.ef})`, n, buildSeconds: lcBuild, queryP50Ms: round(lcSameEf.p50), queryP95Ms: round(lcSameEf.p95), recallAt10: round(lcSameEf.recall, 4), ef: tuned.ef });
     baselines.push({ name: 'brute-force cosine scan', n, buildSeconds: 0, queryP50Ms: round(percentile(bruteMs, 50)), queryP95Ms: round(percentile(bruteMs, 95)), recallAt10: 1 });
   }
   return { scale, baselines };

@@ -38,6 +38,13 @@ export class DenseIndex {
     return new DenseIndex(hnsw, size, params);
   }
 
+  /** The same graph searched with another ef (for tuning; the graph is shared, not copied). */
+  withEf(ef: number): DenseIndex {
+    const params = { ...this.params, ef };
+    this.hnsw.setEf(ef);
+    return new DenseIndex(this.hnsw, this.size, params);
+  }
+
   write(file: string): void {
     this.hnsw.writeIndexSync(file);
   }
@@ -45,10 +52,11 @@ export class DenseIndex {
   search(vector: Float32Array | number[], k: number): DenseHit[] {
     const n = Math.min(k, this.size);
     if (n <= 0) return [];
-    // ef below k would silently return fewer/worse neighbours
-    if (this.hnsw.getEf() < n) this.hnsw.setEf(n);
+    // ef below k would silently return fewer/worse neighbours; set before every search because a
+    // tuning view (withEf) may share this graph
+    const ef = Math.max(this.params.ef, n);
+    if (this.hnsw.getEf() !== ef) this.hnsw.setEf(ef);
     const { neighbors, distances } = this.hnsw.searchKnn(Array.from(vector), n);
-    if (this.hnsw.getEf() !== this.params.ef && this.params.ef >= n) this.hnsw.setEf(this.params.ef);
     return neighbors.map((position, i) => ({ position, score: 1 - distances[i] }));
   }
 }
@@ -97,4 +105,61 @@ export function measureHnswRecall(
     for (const h of approx[i]) if (exactSet.has(h.position) || h.score >= kth - 1e-6) found++;
   });
   return { recall: wanted ? Math.min(1, found / wanted) : 1, msPerQuery: ms / Math.max(1, queries.length) };
+}
+
+export interface EfChoice {
+  ef: number;
+  /** Top-k recall against brute force at that ef, on the sample queries. */
+  recall: number;
+  queries: number;
+}
+
+/** Search-time ef values tried, smallest first: the first that reaches the target wins. */
+const EF_LADDER = [32, 64, 100, 128, 192, 256, 384, 512, 768];
+
+/**
+ * Chooses ef by measurement on the index just built: sample queries are blends of two stored vectors (a
+ * question touching two passages), deterministic for the same vectors; the smallest ef whose top-k recall
+ * against brute force reaches `target` is kept (the largest tried otherwise). Small corpora stay at the
+ * floor; a large, crowded one gets the ef it needs instead of a constant that was only right for one size.
+ */
+export function tuneEf(index: DenseIndex, vectors: Float32Array[], options: { target?: number; k?: number; sample?: number; floor?: number } = {}): EfChoice {
+  const target = options.target ?? 0.99;
+  const k = Math.min(options.k ?? 10, vectors.length);
+  const floor = options.floor ?? index.params.ef;
+  const ladder = [floor, ...EF_LADDER.filter((ef) => ef > floor)];
+  if (vectors.length <= k || k === 0) return { ef: floor, recall: 1, queries: 0 };
+  const sample = Math.min(options.sample ?? 100, vectors.length);
+  const stride = vectors.length / sample;
+  const queries: Float32Array[] = [];
+  for (let i = 0; i < sample; i++) {
+    const a = vectors[Math.floor(i * stride)];
+    const b = vectors[Math.floor((i * stride * 7919 + 1) % vectors.length)];
+    const q = new Float32Array(a.length);
+    for (let d = 0; d < q.length; d++) q[d] = a[d] + b[d];
+    queries.push(q);
+  }
+  const exact = queries.map((q) => bruteForceSearch(vectors, q, k));
+  let best: EfChoice = { ef: floor, recall: 0, queries: sample };
+  for (const ef of ladder) {
+    const recall = recallAt(index, queries, exact, k, ef);
+    best = { ef, recall, queries: sample };
+    if (recall >= target) break;
+  }
+  return best;
+}
+
+function recallAt(index: DenseIndex, queries: Float32Array[], exact: DenseHit[][], k: number, ef: number): number {
+  const probe = index.withEf(ef);
+  let found = 0;
+  let wanted = 0;
+  queries.forEach((q, i) => {
+    const truth = exact[i];
+    const kth = truth[truth.length - 1]?.score ?? 0;
+    const ids = new Set(truth.map((h) => h.position));
+    wanted += truth.length;
+    // ties at the k-th score make either neighbour correct
+    for (const h of probe.search(q, k)) if (ids.has(h.position) || h.score >= kth - 1e-6) found++;
+  });
+  return wanted ? Math.min(1, found / wanted) : 1;
 }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { DocumentInfo, Passage } from '../chunking/passage.js';
-import { DenseIndex } from './dense.js';
+import { DenseIndex, tuneEf } from './dense.js';
 import { IndexError } from './errors.js';
 import { DEFAULT_BM25, LexicalIndex, passageTerms, type Bm25Params, type LexicalData, type TermWeights } from './lexical.js';
 import { DEFAULT_HNSW, INDEX_FORMAT_VERSION, type HnswParams, type IndexManifest } from './manifest.js';
@@ -71,12 +71,16 @@ export function writeIndex(indexDir: string, input: IndexInput): WrittenIndex {
   const staging = path.join(indexDir, `.tmp-${process.pid}-${Date.now().toString(36)}`);
   fs.mkdirSync(staging);
   try {
-    const hnswParams = input.hnsw ?? DEFAULT_HNSW;
+    let hnswParams = input.hnsw ?? DEFAULT_HNSW;
     const bm25 = input.bm25 ?? DEFAULT_BM25;
     writeFileSynced(path.join(staging, FILES.documents), JSON.stringify(input.documents));
     writeFileSynced(path.join(staging, FILES.passages), JSON.stringify(passages));
     writeFileSynced(path.join(staging, FILES.vectors), packVectors(vectors, dims));
-    DenseIndex.build(vectors, dims, hnswParams).write(path.join(staging, FILES.hnsw));
+    const dense = DenseIndex.build(vectors, dims, input.hnsw ?? DEFAULT_HNSW);
+    // ef by measurement on these vectors (explicit params from a caller are kept as they are)
+    const efChoice = input.hnsw ? undefined : tuneEf(dense, vectors);
+    if (efChoice) hnswParams = { ...hnswParams, ef: efChoice.ef };
+    dense.write(path.join(staging, FILES.hnsw));
     fsyncFile(path.join(staging, FILES.hnsw));
     writeFileSynced(path.join(staging, FILES.lexical), JSON.stringify(buildLexical(passages, bm25).toJSON()));
     if (input.modelDir) {
@@ -95,7 +99,7 @@ export function writeIndex(indexDir: string, input: IndexInput): WrittenIndex {
       hnsw: hnswParams,
       bm25,
       checksums: checksumTree(staging),
-      ...(input.build ? { build: input.build } : {}),
+      ...(input.build || efChoice ? { build: { ...input.build, ...(efChoice ? { hnswRecallAt10: efChoice.recall, hnswTuningQueries: efChoice.queries } : {}) } } : {}),
     };
     writeFileSynced(path.join(staging, FILES.manifest), JSON.stringify(manifest, null, 2));
     fsyncDir(staging);

@@ -142,7 +142,8 @@ class LibrarianImpl implements LibrarianService {
     const { results, timings } = await g.retriever.search(searchQuery, k);
     const composeStart = performance.now();
     const input: ComposeInput = {
-      question,
+      // sentences are scored against the standalone question (a follow-up's carried-over context included)
+      question: searchQuery,
       lang,
       results,
       passageById: (id) => g.index.byId(id),
@@ -153,6 +154,7 @@ class LibrarianImpl implements LibrarianService {
     const composeMs = performance.now() - composeStart;
     return {
       ...composed,
+      question,
       timings: { embedMs: timings.embedMs, searchMs: timings.searchMs, composeMs, totalMs: performance.now() - started },
     };
   }

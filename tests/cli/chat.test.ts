@@ -42,7 +42,8 @@ describe('the terminal chat', () => {
     const history: { question: string; answer?: string }[] = [];
     await chatReply(librarian, '美国的镍主要从哪些国家进口？', history);
     expect(history).toHaveLength(1);
-    const firstQuote = (reply: string) => reply.split('\n').find((line) => line.startsWith('- ')) ?? '';
+    // the first table row quoted (表3 rows read "…｜关键矿物：镍｜回收比例：52%｜…")
+    const firstQuote = (reply: string) => reply.split('\n').find((line) => line.startsWith('- ') && line.includes('关键矿物：')) ?? '';
     // "its recycling rate?" alone matches every row of 表3; after a question about nickel it is nickel's row
     const followUp = await chatReply(librarian, '它的回收比例是多少？', history);
     expect(firstQuote(followUp)).toContain('关键矿物：镍');

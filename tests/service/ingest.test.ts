@@ -86,7 +86,7 @@ describe('ingest', () => {
     const warnings: string[] = [];
     const summary = await ingest({ ...opts, model: 'Xenova/multilingual-e5-small', onWarning: (w) => warnings.push(w) });
     expect(summary.model).toMatch(/^corpus:/);
-    expect(warnings.join('\n')).toMatch(/unavailable.*offline corpus model/);
+    expect(warnings.join('\n')).toMatch(/could not load .*offline corpus model.*EMBEDDING_MODEL=corpus/);
   });
 
   it('refuses an empty corpus with a clear message', async () => {

@@ -16,6 +16,23 @@ export interface RecordedCall {
   body: any;
   /** Milliseconds since the epoch when the request arrived. */
   at: number;
+  /** HTTP status the server answered with (set once answered). */
+  status?: number;
+}
+
+/**
+ * A scripted REST fault (robustness tests): the next `times` calls matching `match` are delayed by `delayMs`
+ * and, when `status` is set, answered with it (plus `headers`, e.g. retry-after, and `json`) instead of the route.
+ */
+export interface RestFault {
+  match: (call: RecordedCall) => boolean;
+  times: number;
+  status?: number;
+  json?: unknown;
+  headers?: Record<string, string>;
+  delayMs?: number;
+  /** Calls this fault has answered so far. */
+  hits: number;
 }
 
 export interface FakeUser {
@@ -59,6 +76,7 @@ export class FakeDiscordServer extends EventEmitter {
   private sockets = new Set<WebSocket>();
   private seq = 0;
   private readonly heartbeatMs: number;
+  private readonly restFaults: RestFault[] = [];
   port = 0;
 
   constructor(options: DiscordServerOptions = {}) {
@@ -135,6 +153,20 @@ export class FakeDiscordServer extends EventEmitter {
       };
       this.on('session', onSession);
     });
+  }
+
+  /** Test hook: scripts a REST fault (see RestFault); returns it so a test can read `hits` or set `times = 0`. */
+  injectRestFault(fault: Omit<RestFault, 'hits'>): RestFault {
+    const added: RestFault = { ...fault, hits: 0 };
+    this.restFaults.push(added);
+    return added;
+  }
+
+  /** Drops recorded calls and stored messages (long load tests: the server's records are not the bot's memory). */
+  forgetRecords(): void {
+    this.calls.length = 0;
+    this.messages.clear();
+    this.webhookMessages.clear();
   }
 
   // ---------- gateway ----------
@@ -247,10 +279,21 @@ export class FakeDiscordServer extends EventEmitter {
     }
     const call: RecordedCall = { method: req.method ?? 'GET', path, query: Object.fromEntries(url.searchParams), body, at: Date.now() };
     this.calls.push(call);
-    const reply = (status: number, json?: unknown) => {
-      res.writeHead(status, json === undefined ? {} : { 'content-type': 'application/json' });
+    const reply = (status: number, json?: unknown, headers: Record<string, string> = {}) => {
+      call.status = status;
+      res.writeHead(status, { ...(json === undefined ? {} : { 'content-type': 'application/json' }), ...headers });
       res.end(json === undefined ? undefined : JSON.stringify(json));
     };
+    const fault = this.restFaults.find((f) => f.hits < f.times && f.match(call));
+    if (fault) {
+      fault.hits++;
+      if (fault.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
+      if (fault.status !== undefined) {
+        reply(fault.status, fault.json ?? { message: `injected ${fault.status}`, code: 0 }, fault.headers);
+        this.emit('call', call);
+        return;
+      }
+    }
     try {
       const result = this.route(call);
       reply(result.status, result.json);
