@@ -12,6 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { loadIndex, sha256, type LoadedIndex } from '../index/store.js';
 import { IndexError } from '../index/errors.js';
+import { LiveIndex } from '../index/live.js';
 import { Retriever } from '../retrieval/hybrid.js';
 import { detectLang } from '../text/language.js';
 import { contentTerms } from '../text/segment.js';
@@ -47,8 +48,8 @@ export interface LibrarianService extends Librarian {
   searcher(options?: { expand?: boolean }): Retriever;
   /** Re-read index/ if another process (ingest --watch) committed a new generation. */
   reload(): Promise<boolean>;
-  /** Poll index/ for new generations (the bot calls this). */
-  watch(intervalMs?: number): void;
+  /** Follow index/ for new generations (fs.watch with polling as a fallback); `npm start` turns it on. */
+  watch(): void;
   close(): Promise<void>;
 }
 
@@ -80,8 +81,7 @@ export async function createLibrarian(options: LibrarianOptions): Promise<Librar
   return new LibrarianImpl({ ...options, composer }, generation);
 }
 
-async function openGeneration(options: LibrarianOptions): Promise<Generation> {
-  const index = loadIndex(options.indexDir);
+async function openGeneration(options: LibrarianOptions, index: LoadedIndex = loadIndex(options.indexDir)): Promise<Generation> {
   const embedder = await embedderFor(index);
   const glossary = loadGlossary(options, index);
   const retriever = new Retriever(index, embedder, { expand: (q) => glossary.expandQuery(q) });
@@ -123,13 +123,40 @@ async function embedderFor(index: LoadedIndex): Promise<TextEmbedder> {
 
 class LibrarianImpl implements LibrarianService {
   private generation: Generation;
-  private timer?: NodeJS.Timeout;
+  /** Follows index/CURRENT; a newer generation that fails to load is reported and the current one kept. */
+  private readonly live: LiveIndex;
+  private swapping: Promise<boolean> = Promise.resolve(false);
 
   constructor(
     private readonly options: LibrarianOptions,
     generation: Generation,
   ) {
     this.generation = generation;
+    this.live = new LiveIndex(
+      options.indexDir,
+      {
+        onSwap: (index) => void this.adopt(index),
+        onError: (error) => options.onWarning?.(`new index not loaded, keeping the previous one: ${error.message}`),
+      },
+      generation.index,
+    );
+  }
+
+  /**
+   * Builds the rest of a generation (embedder, glossary, retriever) for a newly loaded index and only then
+   * puts it in service: a question in flight keeps the generation it started with.
+   */
+  private adopt(index: LoadedIndex): Promise<boolean> {
+    this.swapping = this.swapping.then(async () => {
+      try {
+        this.generation = await openGeneration(this.options, index);
+        return true;
+      } catch (error) {
+        this.options.onWarning?.(`new index not loaded, keeping the previous one: ${(error as Error).message}`);
+        return false;
+      }
+    });
+    return this.swapping;
   }
 
   async ask(rawQuestion: string, options: AskOptions = {}): Promise<Answer> {
@@ -244,27 +271,16 @@ class LibrarianImpl implements LibrarianService {
   }
 
   async reload(): Promise<boolean> {
-    const current = this.generation.index.generation;
-    const manifestGeneration = (await import('../index/store.js')).currentGeneration(this.options.indexDir);
-    if (!manifestGeneration || manifestGeneration === current) return false;
-    try {
-      this.generation = await openGeneration(this.options);
-      return true;
-    } catch (error) {
-      // a half-written or corrupt generation never replaces a working one
-      this.options.onWarning?.(`new index not loaded, keeping the previous one: ${(error as Error).message}`);
-      return false;
-    }
+    if (!this.live.reloadIfChanged()) return false;
+    return this.swapping;
   }
 
-  watch(intervalMs = 2000): void {
-    if (this.timer) return;
-    this.timer = setInterval(() => void this.reload(), intervalMs);
-    this.timer.unref();
+  watch(): void {
+    this.live.watch();
   }
 
   async close(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
+    this.live.close();
+    await this.swapping;
   }
 }

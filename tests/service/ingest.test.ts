@@ -3,8 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LiveIndex } from '../../src/index/live.js';
-import { loadIndex } from '../../src/index/store.js';
-import { LiveRetriever } from '../../src/retrieval/live.js';
+import { loadIndex, type LoadedIndex } from '../../src/index/store.js';
+import { Retriever } from '../../src/retrieval/hybrid.js';
 import { indexIsStale, ingest, watchCorpus, type IngestSummary } from '../../src/service/ingest.js';
 import { FakeEmbedder, PAPER_TEXTS, ARTICLE_TEXTS } from '../index/fixtures.js';
 import { fakeDeps } from './ingest-fakes.js';
@@ -103,16 +103,19 @@ describe('keeping a running service in sync', () => {
     const live = new LiveIndex(opts.indexDir);
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
-    const retriever = new LiveRetriever(live, (index) => {
+    // the service builds one Retriever per generation; a search holds the one it started with
+    const retrieverFor = (index: LoadedIndex, slow = false) => {
       const embedder = new FakeEmbedder(index.manifest.modelId);
-      const slow = Object.create(embedder) as FakeEmbedder;
-      slow.embedQuery = async (t: string) => {
-        await gate;
-        return embedder.embedQuery(t);
-      };
-      return slow;
-    });
-    const inFlight = retriever.search('钴的产地', 3);
+      if (slow) {
+        const fast = embedder.embedQuery.bind(embedder);
+        embedder.embedQuery = async (t: string) => {
+          await gate;
+          return fast(t);
+        };
+      }
+      return new Retriever(index, embedder);
+    };
+    const inFlight = retrieverFor(live.current(), true).search('钴的产地', 3);
     await new Promise((r) => setTimeout(r, 20));
 
     fs.writeFileSync(path.join(opts.corpusDir, 'notes.txt'), '钴主要产自刚果民主共和国。');
@@ -121,7 +124,7 @@ describe('keeping a running service in sync', () => {
     release();
     const old = await inFlight;
     expect(old.results.some((r) => r.passage.docId === 'notes')).toBe(false); // answered from the index it started on
-    const fresh = await retriever.search('钴的产地', 3);
+    const fresh = await retrieverFor(live.current()).search('钴的产地', 3);
     expect(fresh.results[0].passage.id).toBe('notes:p0');
     live.close();
   });
