@@ -20,56 +20,27 @@ function compact(text: string): string {
   return searchKey(text).replace(/[\s·•]/gu, '');
 }
 
-/** Per-passage-list BM25 statistics, built once per passage array. */
-interface LexicalIndex {
-  termFreqs: Map<string, number>[];
-  lengths: number[];
-  avgLength: number;
-  docFreq: Map<string, number>;
-}
-const indexCache = new WeakMap<Passage[], LexicalIndex>();
+/** The index's BM25 search (LoadedIndex.lexical.search): one lexical ranking serves search and citing. */
+export type LexicalSearch = (terms: string[], k: number) => { passage: Passage; score: number }[];
 
-function lexicalIndex(passages: Passage[]): LexicalIndex {
-  const cached = indexCache.get(passages);
-  if (cached) return cached;
-  const docFreq = new Map<string, number>();
-  const termFreqs = passages.map((p) => {
-    const tf = new Map<string, number>();
-    for (const t of indexTerms(p.searchKey || searchKey(p.text), { isKey: true })) tf.set(t, (tf.get(t) ?? 0) + 1);
-    for (const t of tf.keys()) docFreq.set(t, (docFreq.get(t) ?? 0) + 1);
-    return tf;
-  });
-  const lengths = termFreqs.map((tf) => [...tf.values()].reduce((a, b) => a + b, 0));
-  const index = { termFreqs, lengths, avgLength: lengths.reduce((a, b) => a + b, 0) / Math.max(1, lengths.length), docFreq };
-  indexCache.set(passages, index);
-  return index;
-}
+const LEXICAL_CANDIDATES = 20;
+// Words found verbatim in a passage outrank any term overlap.
+const VERBATIM_BONUS = 10;
 
-/** Best passage for a few words: BM25 over the shared index terms, plus a bonus when the words appear verbatim. */
-function bestLexicalMatch(query: string, passages: Passage[]): Passage | null {
-  const index = lexicalIndex(passages);
-  const terms = [...new Set(indexTerms(query))];
+/** Best passage for a few words: the index's BM25 ranking, with a bonus when the words appear verbatim. */
+function bestLexicalMatch(query: string, search: LexicalSearch): Passage | null {
+  const terms = indexTerms(query);
   if (terms.length === 0) return null;
   const key = compact(query);
-  const n = passages.length;
   let best: Passage | null = null;
   let bestScore = 0;
-  passages.forEach((p, i) => {
-    let score = 0;
-    const tf = index.termFreqs[i];
-    for (const t of terms) {
-      const f = tf.get(t);
-      if (!f) continue;
-      const df = index.docFreq.get(t) ?? 0;
-      const idf = Math.log(1 + (n - df + 0.5) / (df + 0.5));
-      score += (idf * f * 2.2) / (f + 1.2 * (0.25 + 0.75 * (index.lengths[i] / index.avgLength)));
-    }
-    if (key.length >= 2 && compact(p.text).includes(key)) score += 10;
+  for (const { passage, score: bm25 } of search(terms, LEXICAL_CANDIDATES)) {
+    const score = bm25 + (key.length >= 2 && compact(passage.text).includes(key) ? VERBATIM_BONUS : 0);
     if (score > bestScore) {
       bestScore = score;
-      best = p;
+      best = passage;
     }
-  });
+  }
   return best;
 }
 
@@ -77,7 +48,7 @@ function bestLexicalMatch(query: string, passages: Passage[]): Passage | null {
  * The passage a user means: its id (any case), an id prefix, its label, or a few of its words
  * (traditional or simplified). Null when nothing matches.
  */
-export function citePassage(query: string, passages: Passage[], documents: DocumentInfo[]): { passage: Passage; citation: string } | null {
+export function citePassage(query: string, passages: Passage[], documents: DocumentInfo[], search: LexicalSearch): { passage: Passage; citation: string } | null {
   const q = query.trim();
   if (!q) return null;
   const lower = q.toLowerCase();
@@ -85,7 +56,7 @@ export function citePassage(query: string, passages: Passage[], documents: Docum
     passages.find((p) => p.id.toLowerCase() === lower) ??
     passages.find((p) => p.id.toLowerCase().startsWith(lower) && /[:\d]/.test(lower)) ??
     passages.find((p) => compact(p.label) === compact(q)) ??
-    bestLexicalMatch(q, passages);
+    bestLexicalMatch(q, search);
   if (!found) return null;
   const doc = documents.find((d) => d.id === found.docId);
   return { passage: found, citation: formatCitation(found, doc) };

@@ -229,7 +229,7 @@ class LibrarianImpl implements LibrarianService {
     const query = idOrWords.replace(/\s+/g, ' ').trim();
     if (!query) throw new UserInputError('Which passage? Give its id or a few of its words. / 请给出段落编号或其中几个词。');
     const g = this.generation;
-    const found = citePassage(query.slice(0, 500), g.index.passages, g.index.documents);
+    const found = citePassage(query.slice(0, 500), g.index.passages, g.index.documents, (terms, k) => g.index.lexical.search(terms, k));
     if (!found) return null;
     return { ...found, title: g.index.document(found.passage.docId)?.title ?? found.passage.docId };
   }

@@ -1,43 +1,50 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { DocumentInfo, Passage } from '../../src/chunking/passage.js';
-import { citeChoices, citePassage, formatCitation } from '../../src/cite/cite.js';
+import { citeChoices, citePassage, formatCitation, type LexicalSearch } from '../../src/cite/cite.js';
+import { buildLexical } from '../../src/index/store.js';
 import { corpusPassages } from '../glossary/corpus-passages.js';
 
 let passages: Passage[];
 let documents: DocumentInfo[];
+let search: LexicalSearch;
 
 beforeAll(async () => {
   ({ passages, documents } = await corpusPassages());
+  // the same BM25 index the service searches
+  const lexical = buildLexical(passages);
+  search = (terms, k) => lexical.search(terms, k).map((h) => ({ passage: passages[h.position], score: h.score }));
 }, 30_000);
+
+const citeWith = (query: string, list: Passage[], docs: DocumentInfo[]) => citePassage(query, list, docs, search);
 
 describe('citePassage', () => {
   it('finds a passage by its id in any case', () => {
     const target = passages[Math.floor(passages.length / 2)];
-    expect(citePassage(target.id, passages, documents)?.passage.id).toBe(target.id);
-    expect(citePassage(target.id.toUpperCase(), passages, documents)?.passage.id).toBe(target.id);
+    expect(citeWith(target.id, passages, documents)?.passage.id).toBe(target.id);
+    expect(citeWith(target.id.toUpperCase(), passages, documents)?.passage.id).toBe(target.id);
   });
 
   it('finds a passage by its label', () => {
     const unique = passages.find((p) => passages.filter((q) => q.label === p.label).length === 1 && p.ordinal > 5)!;
-    expect(citePassage(unique.label, passages, documents)?.passage.id).toBe(unique.id);
+    expect(citeWith(unique.label, passages, documents)?.passage.id).toBe(unique.id);
   });
 
   it('finds a passage by a few of its words, across scripts', () => {
-    const yard = citePassage('小院高墙式的选择性脱钩', passages, documents);
+    const yard = citeWith('小院高墙式的选择性脱钩', passages, documents);
     expect(yard?.passage.text).toContain('小院高墙');
-    const loan = citePassage('贷款计划办公室获得了数百亿美元的授权', passages, documents);
+    const loan = citeWith('贷款计划办公室获得了数百亿美元的授权', passages, documents);
     expect(loan?.passage.text).toContain('貸款計劃辦公室');
-    const chip = citePassage('組建芯片四方聯盟', passages, documents);
+    const chip = citeWith('組建芯片四方聯盟', passages, documents);
     expect(chip?.passage.text).toContain('Chip 4');
   });
 
   it('returns null when nothing matches', () => {
-    expect(citePassage('zzzq qqqz', passages, documents)).toBeNull();
-    expect(citePassage('   ', passages, documents)).toBeNull();
+    expect(citeWith('zzzq qqqz', passages, documents)).toBeNull();
+    expect(citeWith('   ', passages, documents)).toBeNull();
   });
 
   it('gives a ready-to-paste citation with quote, label, author, title and year', () => {
-    const result = citePassage('小院高墙', passages, documents)!;
+    const result = citeWith('小院高墙', passages, documents)!;
     const doc = documents.find((d) => d.id === result.passage.docId)!;
     expect(result.citation.startsWith('“')).toBe(true);
     expect(result.citation).toContain(result.passage.label);
