@@ -1,5 +1,6 @@
 /** What an index generation says about itself; checked on every load. */
-export const INDEX_FORMAT_VERSION = 1;
+/** 2: binary postings (postings.bin) beside lexical.json. */
+export const INDEX_FORMAT_VERSION = 2;
 
 export interface HnswParams {
   /** Graph degree. */

@@ -4,14 +4,14 @@ import path from 'node:path';
 import type { DocumentInfo, Passage } from '../chunking/passage.js';
 import { DenseIndex, tuneEf } from './dense.js';
 import { IndexError } from './errors.js';
-import { DEFAULT_BM25, LexicalIndex, passageTerms, type Bm25Params, type LexicalData, type TermWeights } from './lexical.js';
+import { DEFAULT_BM25, LexicalIndex, passageTerms, type Bm25Params, type LexicalMeta, type TermWeights } from './lexical.js';
 import { DEFAULT_HNSW, INDEX_FORMAT_VERSION, type HnswParams, type IndexManifest } from './manifest.js';
 
 export { IndexError } from './errors.js';
 
 /**
  * Layout: `<indexDir>/CURRENT` names the live generation (`gen-000007`); each generation directory holds
- * manifest.json, documents.json, passages.json, vectors.f32, hnsw.bin, lexical.json and, for the
+ * manifest.json, documents.json, passages.json, vectors.f32, hnsw.bin, lexical.json + postings.bin and, for the
  * offline corpus model, model/. A generation is written complete under `.tmp-<pid>-…`, renamed into
  * place, and only then does CURRENT switch (write aside + rename): a writer killed at any moment
  * leaves CURRENT pointing at a complete older generation.
@@ -24,6 +24,7 @@ const FILES = {
   vectors: 'vectors.f32',
   hnsw: 'hnsw.bin',
   lexical: 'lexical.json',
+  postings: 'postings.bin',
   model: 'model',
 } as const;
 /** Older generations kept after a commit, for readers that resolved CURRENT just before the switch. */
@@ -82,7 +83,9 @@ export function writeIndex(indexDir: string, input: IndexInput): WrittenIndex {
     if (efChoice) hnswParams = { ...hnswParams, ef: efChoice.ef };
     dense.write(path.join(staging, FILES.hnsw));
     fsyncFile(path.join(staging, FILES.hnsw));
-    writeFileSynced(path.join(staging, FILES.lexical), JSON.stringify(buildLexical(passages, bm25).toJSON()));
+    const lexical = buildLexical(passages, bm25);
+    writeFileSynced(path.join(staging, FILES.lexical), JSON.stringify(lexical.metaJSON()));
+    writeFileSynced(path.join(staging, FILES.postings), lexical.postingsBytes());
     if (input.modelDir) {
       fs.cpSync(input.modelDir, path.join(staging, FILES.model), { recursive: true });
     }
@@ -279,7 +282,7 @@ export function loadIndex(indexDir: string): LoadedIndex {
     fail(`format version ${manifest.formatVersion}, this Lodestone reads ${INDEX_FORMAT_VERSION}`);
   }
   if (!manifest.checksums || typeof manifest.checksums !== 'object') fail('manifest has no checksums');
-  for (const required of [FILES.documents, FILES.passages, FILES.vectors, FILES.hnsw, FILES.lexical]) {
+  for (const required of [FILES.documents, FILES.passages, FILES.vectors, FILES.hnsw, FILES.lexical, FILES.postings]) {
     if (!(required in manifest.checksums)) fail(`manifest lists no ${required}`);
   }
   const actual = checksumTree(dir);
@@ -295,7 +298,7 @@ export function loadIndex(indexDir: string): LoadedIndex {
     const vectors = unpackVectors(fs.readFileSync(path.join(dir, FILES.vectors)), manifest.dimensions);
     if (vectors.length !== passages.length) fail(`${vectors.length} vectors for ${passages.length} passages`);
     const dense = DenseIndex.read(path.join(dir, FILES.hnsw), manifest.dimensions, passages.length, manifest.hnsw);
-    const lexical = LexicalIndex.fromJSON(JSON.parse(fs.readFileSync(path.join(dir, FILES.lexical), 'utf8')) as LexicalData);
+    const lexical = LexicalIndex.fromStored(JSON.parse(fs.readFileSync(path.join(dir, FILES.lexical), 'utf8')) as LexicalMeta, fs.readFileSync(path.join(dir, FILES.postings)));
     if (lexical.size !== passages.length) fail(`lexical index covers ${lexical.size} passages, not ${passages.length}`);
     return new LoadedIndex(dir, generation, manifest, documents, passages, vectors, dense, lexical);
   } catch (error) {
