@@ -5,6 +5,7 @@ import type { Answer, Citation, QuestionLang, ScoredPassage } from './answer.js'
 import { phrasesFor } from './messages.js';
 import { nameMatch, profileQuestion, termMatch, type QuestionProfile } from './questionTerms.js';
 import { splitSentences } from '../text/sentences.js';
+import { clipChars } from '../text/clip.js';
 
 /** Whole answer text (lead + quotes + source list), in characters: what tests and the bot check. */
 export const ANSWER_MAX_CHARS = 1300;
@@ -304,10 +305,6 @@ function sourceList(citations: Citation[], heading: string): string {
   return lines.join('\n');
 }
 
-function clip(text: string, max: number): string {
-  const chars = [...text];
-  return chars.length > max ? chars.slice(0, max - 1).join('') + '…' : text;
-}
 
 function citationFor(n: number, passage: Passage, text: string, score: number, titleOf: (docId: string) => string): Citation {
   return { n, id: passage.id, docId: passage.docId, title: titleOf(passage.docId), label: passage.label, text, score };
@@ -375,7 +372,7 @@ function noAnswer(input: ComposeInput, candidates: Candidate[]): ComposedAnswer 
   const lines = [phrases.noAnswer];
   if (related.length) {
     lines.push('', phrases.relatedHeading);
-    for (const r of related) lines.push(`· ${r.label} — ${r.title}: ${clip(r.text, 120)}`);
+    for (const r of related) lines.push(`· ${r.label} — ${r.title}: ${clipChars(r.text, 120)}`);
   }
   return {
     question: input.question,

@@ -8,18 +8,10 @@
  * 10 differ by noise alone (top-1 − top-10 cosine ≈ 0.015 against 0.19 on the real corpus) and recall
  * measures tie-breaking, not search; blending across the corpus keeps neighbourhoods distinct.
  */
+import { seededRandom } from '../embedding/svd.js';
 
-/** Deterministic PRNG (mulberry32): the same seed gives the same corpus on every machine. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// the same deterministic PRNG the corpus model is trained with: the same seed gives the same corpus everywhere
+export { seededRandom };
 
 /** Standard normal sample (Box–Muller). */
 export function gaussian(random: () => number): number {

@@ -1,6 +1,7 @@
 import type { DocumentInfo, Passage } from '../chunking/passage.js';
 import { searchKey } from '../text/searchKey.js';
 import { indexTerms } from '../text/segment.js';
+import { clipChars } from '../text/clip.js';
 
 export interface CiteChoice {
   name: string;
@@ -11,10 +12,6 @@ const MAX_CHOICES = 25;
 const CHOICE_LIMIT = 100;
 const QUOTE_LIMIT = 600;
 
-function truncate(text: string, max: number): string {
-  const chars = [...text];
-  return chars.length <= max ? text : chars.slice(0, max - 1).join('') + '…';
-}
 
 function compact(text: string): string {
   return searchKey(text).replace(/[\s·•]/gu, '');
@@ -67,7 +64,7 @@ export function citePassage(query: string, passages: Passage[], documents: Docum
  * (English documents: "quote" — label, author, "title", venue year).
  */
 export function formatCitation(passage: Passage, doc?: DocumentInfo): string {
-  const quote = truncate(passage.text.replace(/\s*\n\s*/g, ' ').trim(), QUOTE_LIMIT);
+  const quote = clipChars(passage.text.replace(/\s*\n\s*/g, ' ').trim(), QUOTE_LIMIT);
   const when = [doc?.venue, doc?.year].filter((x) => x !== undefined && x !== '').join(' ');
   if (doc?.lang === 'en') {
     const source = [passage.label, doc.author, doc.title ? `"${doc.title}"` : '', when].filter(Boolean).join(', ');
@@ -94,7 +91,7 @@ export function citeChoices(prefix: string, passages: Passage[]): CiteChoice[] {
   }
   ranked.sort((a, b) => a.rank - b.rank || a.passage.ordinal - b.passage.ordinal);
   return ranked.slice(0, MAX_CHOICES).map(({ passage }) => ({
-    name: truncate(`${passage.label} — ${passage.text.replace(/\s+/g, ' ')}`, CHOICE_LIMIT),
-    value: truncate(passage.id, CHOICE_LIMIT),
+    name: clipChars(`${passage.label} — ${passage.text.replace(/\s+/g, ' ')}`, CHOICE_LIMIT),
+    value: clipChars(passage.id, CHOICE_LIMIT),
   }));
 }

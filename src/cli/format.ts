@@ -1,3 +1,4 @@
+import { clipChars } from '../text/clip.js';
 import type { Answer, ScoredPassage } from '../answer/answer.js';
 import type { CiteResult, SourceSummary, TermResult } from '../service/librarian-api.js';
 
@@ -82,7 +83,7 @@ export function sourcesText(sources: SourceSummary[]): string {
     .join('\n');
 }
 
+/** One line of at most `max` characters, for terminal lists. */
 export function clip(text: string, max: number): string {
-  const chars = [...text.replace(/\s+/g, ' ')];
-  return chars.length <= max ? chars.join('') : chars.slice(0, max - 1).join('') + '…';
+  return clipChars(text.replace(/\s+/g, ' '), max);
 }

@@ -6,6 +6,7 @@ import { definitionScore, sentencesOf, type Sentence } from './definition.js';
 import type { GlossaryCitation, GlossaryEntry } from './entry.js';
 import { extractCandidates, type TermCandidate } from './extract.js';
 import { bigramSimilarity, editDistance, typoBudget } from './similarity.js';
+import { clipChars } from '../text/clip.js';
 
 export interface GlossaryJSON {
   version: 1;
@@ -50,10 +51,6 @@ function latinTokens(key: string): { word: string; start: number; end: number }[
   return [...key.matchAll(/[a-z0-9]+/g)].map((m) => ({ word: stemEnglish(m[0]), start: m.index ?? 0, end: (m.index ?? 0) + m[0].length }));
 }
 
-function truncate(text: string, max: number): string {
-  const chars = [...text];
-  return chars.length <= max ? text : chars.slice(0, max - 1).join('') + '…';
-}
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -363,7 +360,7 @@ export class Glossary {
         const e = this.entries[i];
         const english = e.aliases.find((a) => /[a-z]/i.test(a) && !HAN.test(a));
         const other = form !== e.term ? form : english;
-        return { name: truncate(other ? `${e.term} — ${other}` : e.term, CHOICE_LIMIT), value: truncate(e.term, CHOICE_LIMIT) };
+        return { name: clipChars(other ? `${e.term} — ${other}` : e.term, CHOICE_LIMIT), value: clipChars(e.term, CHOICE_LIMIT) };
       });
   }
 

@@ -1,3 +1,4 @@
+import { seededRandom } from '../../src/embedding/svd.js';
 /**
  * Shared pieces of the robustness suite: the long/short switch, a temp copy of the corpus with its index,
  * a checker for Discord's payload limits, and a checker that an answer holds only corpus text and templates.
@@ -52,16 +53,7 @@ export async function openLibrarian(ws: Workspace, extra: Partial<LibrarianOptio
 }
 
 /** A deterministic PRNG (mulberry32) so a failing random offset can be reproduced from the printed seed. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const prng = seededRandom;
 
 // ---------------------------------------------------------------------------------------------------------
 // Discord limits
