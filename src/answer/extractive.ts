@@ -35,6 +35,8 @@ export interface ComposeInput {
   embedSimilarity?: (question: string, sentences: string[]) => Promise<number[]> | number[];
   /** Glossary expansion for English (or any) questions: English terms plus Chinese aliases. */
   expandedTerms?: string[];
+  /** English words of the question with no Chinese counterpart in the corpus (see profileQuestion). */
+  unbridgedTerms?: string[];
 }
 
 /** Everything but timings, which the caller (the service) measures. */
@@ -326,7 +328,7 @@ export let lastSupportSignals: SupportSignals | undefined;
  */
 export async function composeExtractive(input: ComposeInput): Promise<ComposedAnswer> {
   const phrases = phrasesFor(input.lang);
-  const profile = profileQuestion(input.question, input.expandedTerms);
+  const profile = profileQuestion(input.question, input.expandedTerms, input.unbridgedTerms);
   const { candidates, items } = await scoreSentences(input, profile);
   const chosen = selectSentences(candidates, items, phrases.lead);
   const cover = coverage(chosen, items);

@@ -76,7 +76,12 @@ function chineseTerms(key: string): string[] {
   return out;
 }
 
-export function profileQuestion(question: string, expandedTerms: string[] = []): QuestionProfile {
+/**
+ * `unbridged`: English words of the question that neither occur in the corpus nor have a glossary alias.
+ * A Chinese passage cannot contain them, so they stay in the profile as terms no sentence covers: "the
+ * capital of France" is not answered by a sentence that merely names 法国.
+ */
+export function profileQuestion(question: string, expandedTerms: string[] = [], unbridged: string[] = []): QuestionProfile {
   const key = searchKey(question);
   const terms = new Set<string>();
   for (const t of chineseTerms(key)) terms.add(t);
@@ -100,6 +105,7 @@ export function profileQuestion(question: string, expandedTerms: string[] = []):
       for (const t of contentTerms(raw)) if (!QUESTION_FRAME_WORDS.has(t)) terms.add(t);
     }
   }
+  for (const word of unbridged) if (!QUESTION_FRAME_WORDS.has(word) && !STOPWORDS.has(word)) terms.add(word);
   const names = new Set<string>();
   for (const m of key.matchAll(/《([^》]{2,40})》|“([^”]{2,20})”|"([^"]{2,20})"|「([^」]{2,20})」/g)) {
     const name = (m[1] ?? m[2] ?? m[3] ?? m[4]).trim();

@@ -15,7 +15,8 @@ import { IndexError } from '../index/errors.js';
 import { LiveIndex } from '../index/live.js';
 import { Retriever } from '../retrieval/hybrid.js';
 import { detectLang } from '../text/language.js';
-import { contentTerms } from '../text/segment.js';
+import { chineseWords, COMMON_ENGLISH, contentTerms, STOPWORDS } from '../text/segment.js';
+import { searchKey } from '../text/searchKey.js';
 import { ingest, indexIsStale, type IngestSummary } from './ingest.js';
 import { UserInputError, type AskOptions, type Choice, type CiteResult, type Librarian, type SourceSummary, type TermResult } from './librarian-api.js';
 
@@ -121,6 +122,21 @@ async function embedderFor(index: LoadedIndex): Promise<TextEmbedder> {
   return Embedder.load({ model: modelId });
 }
 
+/**
+ * Words of a question that the corpus cannot contain: English words not in its text and with no glossary
+ * alias, Chinese words that occur nowhere in it. The composer counts them as uncovered, so a question about
+ * something else ("the capital of France", 量子计算) is not "answered" by a sentence that shares its other words.
+ */
+function absentWords(question: string, g: Generation): string[] {
+  const key = searchKey(question);
+  const english = [...contentTerms(key.replace(/\p{Script=Han}+/gu, ' '))].filter(
+    (word) =>
+      /^[a-z]{3,}$/.test(word) && !COMMON_ENGLISH.has(word) && g.index.lexical.documentFrequency(word) === 0 && g.glossary.expandQuery(word).length === 0,
+  );
+  const chinese = chineseWords(key).filter((word) => word.length >= 2 && !STOPWORDS.has(word) && g.index.lexical.documentFrequency(word) === 0 && g.glossary.expandQuery(word).length === 0);
+  return [...new Set([...english, ...chinese])];
+}
+
 class LibrarianImpl implements LibrarianService {
   private generation: Generation;
   /** Follows index/CURRENT; a newer generation that fails to load is reported and the current one kept. */
@@ -176,6 +192,7 @@ class LibrarianImpl implements LibrarianService {
       passageById: (id) => g.index.byId(id),
       titleOf: (docId) => g.index.document(docId)?.title ?? docId,
       expandedTerms: g.glossary.expandQuery(searchQuery),
+      unbridgedTerms: absentWords(searchQuery, g),
     };
     const composed = this.options.composer ? await this.options.composer.compose({ ...input, history: options.history }) : await composeExtractive(input);
     const composeMs = performance.now() - composeStart;

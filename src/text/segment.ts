@@ -68,3 +68,29 @@ export function contentTerms(text: string): Set<string> {
 export function numbersIn(text: string): string[] {
   return (text.normalize('NFKC').match(/\d+(?:[.,]\d+)*%?/g) ?? []).map((n) => n.replace(/,/g, ''));
 }
+
+/**
+ * Frequent English words that carry no topic of their own (after stemEnglish). Used to tell, in an English
+ * question, the words that would need a counterpart in the corpus from the words any question uses.
+ */
+export const COMMON_ENGLISH = new Set(
+  (
+    'about above across after again against all almost along already also although always among amount another any anyone anything ' +
+    'around ask asked away back became because become been before began behind being below best better between big both bring brought ' +
+    'but call called came case cause certain change cite cited claim clear close come common compare concern consider contain continue ' +
+    'contrast could current data day describe detail did differ different do does doing done down during each early either else end ' +
+    'enough even ever every example explain fact far few figure find first follow following form found from full further gave general ' +
+    'get give given go going good got great group had happen has have having help here high himself his how however idea import important ' +
+    'include including increase indeed information instead into issue its itself just keep kind know known large last later least less let ' +
+    'level like likely list listed little long look made main major make many matter may mean means measure mention mentioned might more ' +
+    'most much must name named need never new next note noted notes now number occur off often old once one only open order other our out ' +
+    'over own part particular per period place play point possible present put question quite rather reason record refer regard related ' +
+    'report result role run said same say second see seem seen set several shall should show side since small so some something source ' +
+    'spend spent stage start state status still such suggest take taken tell term than that the their them then there these they thing ' +
+    'think third this those though three through thus time today together told too took toward two type under until up upon use used ' +
+    'using usually value various very view want was way ways well went were what whatever when where whether which while who whole whom ' +
+    'whose why will with within without word work would write year yet you your'
+  )
+    .split(' ')
+    .map(stemEnglish),
+);

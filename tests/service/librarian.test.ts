@@ -1,0 +1,48 @@
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLibrarian, type LibrarianService } from '../../src/service/librarian.js';
+import { UserInputError } from '../../src/service/librarian-api.js';
+import { REPO_CORPUS_DIR } from '../support/paths.js';
+
+let work: string;
+let librarian: LibrarianService;
+
+beforeAll(async () => {
+  work = mkdtempSync(path.join(os.tmpdir(), 'lodestone-librarian-'));
+  cpSync(REPO_CORPUS_DIR, path.join(work, 'corpus'), { recursive: true });
+  librarian = await createLibrarian({ corpusDir: path.join(work, 'corpus'), indexDir: path.join(work, 'index'), model: 'corpus', composer: null });
+}, 180_000);
+
+afterAll(async () => {
+  await librarian?.close();
+  rmSync(work, { recursive: true, force: true });
+});
+
+describe('what the corpus cannot answer', () => {
+  it.each([
+    ['What is the capital of France?', 'en'],
+    ['How many people live in Tokyo?', 'en'],
+    ['2022年世界杯冠军是谁？', 'zh-Hans'],
+    ['法國的首都是哪裡？', 'zh-Hant'],
+  ])('“%s” is not answered from passages that merely share a name or a number', async (question, lang) => {
+    const answer = await librarian.ask(question);
+    expect(answer.lang).toBe(lang);
+    expect(answer.supported).toBe(false);
+    expect(answer.citations).toEqual([]);
+    expect(answer.related.length).toBeGreaterThan(0);
+  });
+
+  it('still answers an English question whose words the glossary bridges into the Chinese text', async () => {
+    const answer = await librarian.ask('What tariffs did the US put on Chinese solar cells?');
+    expect(answer.supported).toBe(true);
+    expect(answer.citations.map((c) => c.text).join('')).toMatch(/关税/);
+  });
+});
+
+describe('bad input never reaches retrieval', () => {
+  it.each(['', '   ', '🙂🙂🙂', 'https://example.com/x', 'x'.repeat(2001)])('%j is refused with a clear message', async (question) => {
+    await expect(librarian.ask(question)).rejects.toBeInstanceOf(UserInputError);
+  });
+});
