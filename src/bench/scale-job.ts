@@ -92,7 +92,7 @@ async function measureFullIndex(matrix: VectorMatrix, texts: string[], workDir: 
     const t1 = performance.now();
     const loaded = loadIndex(dir);
     const loadSeconds = (performance.now() - t1) / 1000;
-    if (loaded.passages.length !== n) throw new Error(`loaded ${loaded.passages.length} passages, wrote ${n}`);
+    if (loaded.passageCount !== n) throw new Error(`loaded ${loaded.passageCount} passages, wrote ${n}`);
     rmSync(dir, { recursive: true, force: true });
     return { n, writeSeconds: round2(writeSeconds), loadSeconds: Math.round(loadSeconds * 1000) / 1000, diskMb: Math.round(written.bytes / 104857.6) / 10 };
   } catch (error) {

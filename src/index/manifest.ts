@@ -1,6 +1,6 @@
 /** What an index generation says about itself; checked on every load. */
-/** 2: binary postings (postings.bin) beside lexical.json. */
-export const INDEX_FORMAT_VERSION = 2;
+/** 2: binary postings (postings.bin); 3: size + CRC-32 checksums; 4: passages as JSON lines, parsed on use. */
+export const INDEX_FORMAT_VERSION = 4;
 
 export interface HnswParams {
   /** Graph degree. */
@@ -34,7 +34,7 @@ export interface IndexManifest {
   hnsw: HnswParams;
   /** BM25 settings used by the lexical index. */
   bm25: { k1: number; b: number };
-  /** sha256 of every file of the generation (path relative to it) except the manifest itself. */
+  /** Size + CRC-32 of every file of the generation (path relative to it) except the manifest itself. */
   checksums: Record<string, string>;
   /** Free-form facts about the build (stage seconds, model setting, …). */
   build?: Record<string, unknown>;

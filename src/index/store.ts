@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { crc32 } from 'node:zlib';
 import type { DocumentInfo, Passage } from '../chunking/passage.js';
 import { DenseIndex, tuneEf } from './dense.js';
+import { PassageLines, passagesToLines } from './passageLines.js';
 import { IndexError } from './errors.js';
 import { DEFAULT_BM25, LexicalIndex, passageTerms, type Bm25Params, type LexicalMeta, type TermWeights } from './lexical.js';
 import { DEFAULT_HNSW, INDEX_FORMAT_VERSION, type HnswParams, type IndexManifest } from './manifest.js';
@@ -11,7 +13,7 @@ export { IndexError } from './errors.js';
 
 /**
  * Layout: `<indexDir>/CURRENT` names the live generation (`gen-000007`); each generation directory holds
- * manifest.json, documents.json, passages.json, vectors.f32, hnsw.bin, lexical.json + postings.bin and, for the
+ * manifest.json, documents.json, passages.jsonl, vectors.f32, hnsw.bin, lexical.json + postings.bin and, for the
  * offline corpus model, model/. A generation is written complete under `.tmp-<pid>-…`, renamed into
  * place, and only then does CURRENT switch (write aside + rename): a writer killed at any moment
  * leaves CURRENT pointing at a complete older generation.
@@ -20,7 +22,7 @@ const CURRENT = 'CURRENT';
 const FILES = {
   manifest: 'manifest.json',
   documents: 'documents.json',
-  passages: 'passages.json',
+  passages: 'passages.jsonl',
   vectors: 'vectors.f32',
   hnsw: 'hnsw.bin',
   lexical: 'lexical.json',
@@ -75,7 +77,7 @@ export function writeIndex(indexDir: string, input: IndexInput): WrittenIndex {
     let hnswParams = input.hnsw ?? DEFAULT_HNSW;
     const bm25 = input.bm25 ?? DEFAULT_BM25;
     writeFileSynced(path.join(staging, FILES.documents), JSON.stringify(input.documents));
-    writeFileSynced(path.join(staging, FILES.passages), JSON.stringify(passages));
+    writeFileSynced(path.join(staging, FILES.passages), passagesToLines(passages));
     writeFileSynced(path.join(staging, FILES.vectors), packVectors(vectors, dims));
     const dense = DenseIndex.build(vectors, dims, input.hnsw ?? DEFAULT_HNSW);
     // ef by measurement on these vectors (explicit params from a caller are kept as they are)
@@ -186,13 +188,22 @@ export class LoadedIndex {
     readonly generation: string,
     readonly manifest: IndexManifest,
     readonly documents: DocumentInfo[],
-    readonly passages: Passage[],
+    private readonly passageLines: PassageLines,
     private readonly vectors: Float32Array[],
     private readonly denseIndex: DenseIndex,
     private readonly lexicalIndex: LexicalIndex,
   ) {
-    this.positions = new Map(passages.map((p, i) => [p.id, i]));
+    this.positions = new Map(passageLines.ids.map((id, i) => [id, i]));
     this.docById = new Map(documents.map((d) => [d.id, d]));
+  }
+
+  /** Every passage in index order (parsed on first use; a search parses only what it returns). */
+  get passages(): Passage[] {
+    return this.passageLines.toArray();
+  }
+
+  get passageCount(): number {
+    return this.passageLines.length;
   }
 
   /** Directory of the corpus embedding model stored with this generation, when there is one. */
@@ -203,7 +214,7 @@ export class LoadedIndex {
 
   byId(id: string): Passage | undefined {
     const i = this.positions.get(id);
-    return i === undefined ? undefined : this.passages[i];
+    return i === undefined ? undefined : this.passageLines.at(i);
   }
 
   document(docId: string): DocumentInfo | undefined {
@@ -222,12 +233,12 @@ export class LoadedIndex {
 
   readonly dense = {
     search: (vector: Float32Array | number[], k: number): { passage: Passage; score: number }[] =>
-      this.denseIndex.search(vector, k).map((h) => ({ passage: this.passages[h.position], score: h.score })),
+      this.denseIndex.search(vector, k).map((h) => ({ passage: this.passageLines.at(h.position), score: h.score })),
   };
 
   readonly lexical = {
     search: (terms: string[] | TermWeights, k: number): { passage: Passage; score: number }[] =>
-      this.lexicalIndex.search(terms, k).map((h) => ({ passage: this.passages[h.position], score: h.score })),
+      this.lexicalIndex.search(terms, k).map((h) => ({ passage: this.passageLines.at(h.position), score: h.score })),
     documentFrequency: (term: string): number => this.lexicalIndex.documentFrequency(term),
   };
 
@@ -285,20 +296,28 @@ export function loadIndex(indexDir: string): LoadedIndex {
   for (const required of [FILES.documents, FILES.passages, FILES.vectors, FILES.hnsw, FILES.lexical, FILES.postings]) {
     if (!(required in manifest.checksums)) fail(`manifest lists no ${required}`);
   }
-  const actual = checksumTree(dir);
+  // every file is read once: checked against the manifest, then parsed from the same bytes
+  const bytes = new Map<string, Buffer>();
   for (const [file, sum] of Object.entries(manifest.checksums)) {
-    if (!(file in actual)) fail(`${file} is missing`);
-    if (actual[file] !== sum) fail(`${file} does not match its checksum (truncated or corrupted)`);
+    let content: Buffer;
+    try {
+      content = fs.readFileSync(path.join(dir, file));
+    } catch {
+      return fail(`${file} is missing`);
+    }
+    if (fileChecksum(content) !== sum) fail(`${file} does not match its checksum (truncated or corrupted)`);
+    if (file !== FILES.hnsw && !file.startsWith(`${FILES.model}/`)) bytes.set(file, content);
   }
+  const text = (file: string) => bytes.get(file)!.toString('utf8');
 
   try {
-    const documents = JSON.parse(fs.readFileSync(path.join(dir, FILES.documents), 'utf8')) as DocumentInfo[];
-    const passages = JSON.parse(fs.readFileSync(path.join(dir, FILES.passages), 'utf8')) as Passage[];
+    const documents = JSON.parse(text(FILES.documents)) as DocumentInfo[];
+    const passages = PassageLines.read(bytes.get(FILES.passages)!);
     if (passages.length !== manifest.passageCount) fail(`${passages.length} passages, manifest says ${manifest.passageCount}`);
-    const vectors = unpackVectors(fs.readFileSync(path.join(dir, FILES.vectors)), manifest.dimensions);
+    const vectors = unpackVectors(bytes.get(FILES.vectors)!, manifest.dimensions);
     if (vectors.length !== passages.length) fail(`${vectors.length} vectors for ${passages.length} passages`);
     const dense = DenseIndex.read(path.join(dir, FILES.hnsw), manifest.dimensions, passages.length, manifest.hnsw);
-    const lexical = LexicalIndex.fromStored(JSON.parse(fs.readFileSync(path.join(dir, FILES.lexical), 'utf8')) as LexicalMeta, fs.readFileSync(path.join(dir, FILES.postings)));
+    const lexical = LexicalIndex.fromStored(JSON.parse(text(FILES.lexical)) as LexicalMeta, bytes.get(FILES.postings)!);
     if (lexical.size !== passages.length) fail(`lexical index covers ${lexical.size} passages, not ${passages.length}`);
     return new LoadedIndex(dir, generation, manifest, documents, passages, vectors, dense, lexical);
   } catch (error) {
@@ -322,18 +341,26 @@ export function unpackVectors(bytes: Buffer, dims: number): Float32Array[] {
   return out;
 }
 
-/** sha256 of every file under `dir` (relative paths, `/`-separated), manifest excluded. */
+/** Checksum of every file under `dir` (relative paths, `/`-separated), manifest excluded. */
 export function checksumTree(dir: string): Record<string, string> {
   const sums: Record<string, string> = {};
   const walk = (sub: string): void => {
     for (const entry of fs.readdirSync(path.join(dir, sub), { withFileTypes: true })) {
       const rel = sub ? `${sub}/${entry.name}` : entry.name;
       if (entry.isDirectory()) walk(rel);
-      else if (entry.isFile() && rel !== FILES.manifest) sums[rel] = sha256(fs.readFileSync(path.join(dir, rel)));
+      else if (entry.isFile() && rel !== FILES.manifest) sums[rel] = fileChecksum(fs.readFileSync(path.join(dir, rel)));
     }
   };
   walk('');
   return sums;
+}
+
+/**
+ * Size and CRC-32 of a file's bytes: catches truncation and bit flips (the faults a disk or a killed
+ * writer causes) at about twice the speed of sha256, which matters for a 400 MB index at start.
+ */
+export function fileChecksum(bytes: Uint8Array): string {
+  return `${bytes.byteLength}:${crc32(bytes).toString(16).padStart(8, '0')}`;
 }
 
 export function sha256(data: string | Uint8Array): string {

@@ -59,7 +59,7 @@ describe('index store', () => {
   it('detects a truncated passages file', async () => {
     const dir = tmpDir();
     const written = writeIndex(dir, await sampleInput());
-    const file = path.join(written.dir, 'passages.json');
+    const file = path.join(written.dir, 'passages.jsonl');
     fs.truncateSync(file, Math.floor(fs.statSync(file).size / 2));
     expect(() => loadIndex(dir)).toThrow(/passages\.json/);
   });

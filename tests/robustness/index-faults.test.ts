@@ -105,7 +105,7 @@ describe('a damaged index', () => {
 
   it('start (createLibrarian, autoIngest) rebuilds a broken index with a clear warning and answers as before', async () => {
     const chosen: Fault[] = [
-      { kind: 'truncate', file: 'passages.json', offset: 1000, bit: 0 },
+      { kind: 'truncate', file: 'passages.jsonl', offset: 1000, bit: 0 },
       { kind: 'bitflip', file: 'hnsw.bin', offset: 4242, bit: 3 },
       { kind: 'truncate', file: 'manifest.json', offset: 200, bit: 0 },
     ];

@@ -136,7 +136,7 @@ describe('keeping a running service in sync', () => {
     const live = new LiveIndex(opts.indexDir, { onError: (e) => errors.push(e) });
     fs.writeFileSync(path.join(opts.corpusDir, 'notes.txt'), '钴主要产自刚果民主共和国。');
     const summary = await ingest(opts);
-    fs.appendFileSync(path.join(opts.indexDir, summary.generation, 'passages.json'), ' ');
+    fs.appendFileSync(path.join(opts.indexDir, summary.generation, 'passages.jsonl'), ' ');
     expect(live.reloadIfChanged()).toBe(false);
     expect(errors[0]?.message).toMatch(/checksum/);
     expect(live.current().passages.some((p) => p.docId === 'notes')).toBe(false);
