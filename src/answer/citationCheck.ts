@@ -5,9 +5,10 @@ import { splitSentences } from '../text/sentences.js';
 /**
  * The measurable test behind every [n] an LLM writes. A sentence closed by [n] (or [n][m], [n, m]) is
  * SUPPORTED when, against the union of the cited passages' search keys (simplified, lower-case):
- *   1. every number in the sentence (41.6%, 2022, 30) occurs among the passages' numbers, AND
+ *   1. every number in the sentence (41.6%, 2022, 30) occurs in one window of ≤ 2 consecutive sentences
+ *      of a cited passage, AND
  *   2. either ≥ SUPPORT_MIN_TERM_SHARE of the sentence's content terms (contentTerms: segmented words,
- *      stopwords dropped) occur in the passages' keys,
+ *      stopwords, numbers and single Han characters dropped) occur in that same window,
  *      or the sentence quotes (“…”, 「…」, "…") a span of ≥ 4 characters that occurs verbatim in a cited
  *      passage — the route for English sentences about Chinese passages, which share no words with them.
  * Markers whose n is not a passage number are fabricated: they are removed. A sentence left with no
@@ -48,18 +49,48 @@ function sameNumber(a: string, b: string): boolean {
   return a === b || a === `${b}%` || b === `${a}%`;
 }
 
-/** Is one sentence (markers removed) supported by the given passage texts? Pure; table-tested. */
+/** Source sentences a claim may rest on together: one, or up to this many consecutive ones of a passage. */
+export const SUPPORT_WINDOW_SENTENCES = 2;
+
+/** Consecutive runs of 1…SUPPORT_WINDOW_SENTENCES sentences of a passage (the whole passage when short). */
+function supportWindows(text: string): string[] {
+  const sentences = splitSentences(text).map((s) => s.text);
+  if (sentences.length <= SUPPORT_WINDOW_SENTENCES) return [text];
+  const windows: string[] = [];
+  for (let i = 0; i < sentences.length; i++) {
+    for (let size = 1; size <= SUPPORT_WINDOW_SENTENCES && i + size <= sentences.length; size++) windows.push(sentences.slice(i, i + size).join(''));
+  }
+  return windows;
+}
+
+/**
+ * Is one sentence (markers removed) supported by the given passage texts? Pure; table-tested.
+ * From each cited passage only its best window of at most SUPPORT_WINDOW_SENTENCES consecutive sentences
+ * counts (a sentence citing [1][2] may combine one window of each): words and numbers gathered from all
+ * over a passage do not support a claim the passage never makes.
+ */
 export function sentenceSupport(sentence: string, passageTexts: string[]): { supported: boolean; termShare: number; reason?: CheckedSentence['reason'] } {
   const bare = sentence.replace(MARKER, '');
   const keys = passageTexts.map((t) => searchKey(t));
-  const joined = keys.join('\n');
-  const passageNumbers = passageTexts.flatMap((t) => numbersIn(t));
   // Numbers that are only the citation markers or list ordinals (1.) are not claims.
   const numbers = numbersIn(bare.replace(/^\s*\d+[.)、]\s*/, ''));
-  const terms = [...contentTerms(bare)];
-  const found = terms.filter((t) => joined.includes(t)).length;
-  const termShare = terms.length ? found / terms.length : 0;
-  if (!numbers.every((n) => passageNumbers.some((m) => sameNumber(m, n)))) return { supported: false, termShare, reason: 'numbers-not-in-passage' };
+  // Numbers are checked on their own; single Han characters (已, 年, 对) say too little to support anything.
+  const terms = [...contentTerms(bare)].filter((t) => !/^\d/.test(t) && !/^\p{Script=Han}$/u.test(t));
+  const evidence = passageTexts.map((text) => {
+    let best = { key: '', numbers: [] as string[], score: -1 };
+    for (const window of supportWindows(text)) {
+      const key = searchKey(window);
+      const windowNumbers = numbersIn(window);
+      // numbers weigh more than words: a window holding the claim's figures is the one it must rest on
+      const score = 2 * numbers.filter((n) => windowNumbers.some((m) => sameNumber(m, n))).length + terms.filter((t) => key.includes(t)).length;
+      if (score > best.score) best = { key, numbers: windowNumbers, score };
+    }
+    return best;
+  });
+  const numbersMet = numbers.every((n) => evidence.some((e) => e.numbers.some((m) => sameNumber(m, n))));
+  const joined = evidence.map((e) => e.key).join('\n');
+  const termShare = terms.length ? terms.filter((t) => joined.includes(t)).length / terms.length : 0;
+  if (!numbersMet) return { supported: false, termShare, reason: 'numbers-not-in-passage' };
   if (terms.length > 0 && termShare >= SUPPORT_MIN_TERM_SHARE) return { supported: true, termShare };
   for (const m of bare.matchAll(QUOTED)) {
     const quote = searchKey(m[1] ?? m[2] ?? m[3] ?? m[4]).replace(/\s+/g, '');

@@ -55,3 +55,17 @@ describe('checkCitations', () => {
     expect(checkCitations('I cannot find this in the documents, but it is probably 42%.', passages).cited).toEqual([]);
   });
 });
+
+describe('support must come from one place in the passage', () => {
+  const LONG =
+    '美国早在 2011 年和 2014 年就对中国光伏产品发起过两次“双反”调查。2017 年，美国启动了“201 调查”。' +
+    '2018 年美国宣布对中国太阳能电池和光伏组件征收 30% 关税。实际上，美国在 2019 年之前已经针对中国绿色产业链实施了贸易壁垒政策。' +
+    '拜登政府执政以来，针对中国供应链的“脱钩断链”意图日益明显。2022 年 8 月，拜登政府签署了《通胀削减法案》。';
+
+  it.each([
+    ['a claim the passage makes', '美国在2018年对中国太阳能电池和光伏组件征收30%关税。', true],
+    ['the passage’s own words and numbers recombined into a claim it never makes', '美国已于2019年对中国全面禁运所有矿产。', false],
+  ])('%s', (_name, sentence, supported) => {
+    expect(sentenceSupport(`${sentence}[1]`, [LONG]).supported).toBe(supported);
+  });
+});

@@ -136,10 +136,9 @@ describe('LLM endpoint faults', () => {
     expect(answer.note).toBeTruthy();
   });
 
-  // KNOWN WEAKNESS (reported to the lead / answer room): the citation check is a bag of words — an invented claim
-  // built from the cited passage's own words and numbers (美国, 中国, 2019) passes the 50% term-share test.
-  // `it.fails` keeps CI green while documenting it; when the check gets stricter this starts failing: make it `it`.
-  it.fails('a plausible invented claim made of the passage’s own words and numbers is dropped', async () => {
+  // Words and numbers gathered from all over a passage (美国, 中国, 2019) must meet within a few consecutive
+  // source sentences: a bag of the passage's words does not support a claim it never makes.
+  it('a plausible invented claim made of the passage’s own words and numbers is dropped', async () => {
     server.respond = (b) => {
       const good = (goodReply(b) as { content: string }).content;
       return { content: `${good}美国已于2019年对中国全面禁运所有矿产[1]。` };
