@@ -1,18 +1,13 @@
-import { seededRandom } from '../../src/embedding/svd.js';
 /**
  * Shared pieces of the robustness suite: the long/short switch, a temp copy of the corpus with its index,
  * a checker for Discord's payload limits, and a checker that an answer holds only corpus text and templates.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+import { seededRandom } from '../../src/embedding/svd.js';
 import type { Answer } from '../../src/answer/answer.js';
 import { phrasesFor } from '../../src/answer/messages.js';
 import { DISCORD_LIMITS as L } from '../../src/bot/discordLimits.js';
 import type { RenderedMessage } from '../../src/bot/render.js';
-import { createLibrarian, type LibrarianOptions, type LibrarianService } from '../../src/service/librarian.js';
 
-export const REPO_CORPUS = path.resolve(import.meta.dirname, '../../corpus');
 
 /** `LODESTONE_LONG=1` (npm run test:robustness) runs the long variants. */
 export const LONG = process.env.LODESTONE_LONG === '1';
@@ -28,29 +23,7 @@ export function summary(name: string, figures: Record<string, unknown>): void {
   console.log(`[robustness] ${name}: ${parts.join(' ')}${LONG ? ' (long)' : ''}`);
 }
 
-export interface Workspace {
-  root: string;
-  corpusDir: string;
-  indexDir: string;
-}
-
-/** A private copy of corpus/ (tests may edit it) and an empty index dir beside it. */
-export function makeWorkspace(prefix: string): Workspace {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), `lodestone-${prefix}-`));
-  const corpusDir = path.join(root, 'corpus');
-  const indexDir = path.join(root, 'index');
-  fs.cpSync(REPO_CORPUS, corpusDir, { recursive: true });
-  return { root, corpusDir, indexDir };
-}
-
-export function removeWorkspace(ws: Workspace | undefined): void {
-  if (ws) fs.rmSync(ws.root, { recursive: true, force: true });
-}
-
-/** The librarian over the workspace, extractive unless a composer is given, index built when missing. */
-export async function openLibrarian(ws: Workspace, extra: Partial<LibrarianOptions> = {}): Promise<LibrarianService> {
-  return createLibrarian({ corpusDir: ws.corpusDir, indexDir: ws.indexDir, model: 'corpus', composer: null, ...extra });
-}
+export { makeWorkspace, openLibrarian, removeWorkspace, type Workspace } from '../support/workspace.js';
 
 /** A deterministic PRNG (mulberry32) so a failing random offset can be reproduced from the printed seed. */
 export const prng = seededRandom;

@@ -1,23 +1,19 @@
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLibrarian, type LibrarianService } from '../../src/service/librarian.js';
+import type { LibrarianService } from '../../src/service/librarian.js';
 import { UserInputError } from '../../src/service/librarian-api.js';
-import { REPO_CORPUS_DIR } from '../support/paths.js';
+import { makeWorkspace, openLibrarian, removeWorkspace, type Workspace } from '../support/workspace.js';
 
-let work: string;
+let ws: Workspace;
 let librarian: LibrarianService;
 
 beforeAll(async () => {
-  work = mkdtempSync(path.join(os.tmpdir(), 'lodestone-librarian-'));
-  cpSync(REPO_CORPUS_DIR, path.join(work, 'corpus'), { recursive: true });
-  librarian = await createLibrarian({ corpusDir: path.join(work, 'corpus'), indexDir: path.join(work, 'index'), model: 'corpus', composer: null });
+  ws = makeWorkspace('librarian');
+  librarian = await openLibrarian(ws);
 }, 180_000);
 
 afterAll(async () => {
   await librarian?.close();
-  rmSync(work, { recursive: true, force: true });
+  removeWorkspace(ws);
 });
 
 describe('what the corpus cannot answer', () => {
