@@ -33,6 +33,8 @@ export interface DocumentInfo {
   /** BCP-47 script tag of the original text: 'zh-Hans', 'zh-Hant' or 'en'. */
   lang: string;
   source?: string;
+  /** What sort of document it is ('paper', 'web article', 'report', 'book' …): lets a question name it. */
+  kind?: string;
   /** File name inside corpus/. */
   file: string;
   /** sha256 of the raw file bytes: unchanged document ⇒ unchanged passages and vectors. */

@@ -10,7 +10,7 @@ export interface LoadedDocument {
 }
 
 /** What a sidecar `<file>.meta.json` or a front-matter block may set; everything is optional. */
-export type DocumentMetadata = Partial<Pick<DocumentInfo, 'id' | 'title' | 'author' | 'venue' | 'year' | 'lang' | 'source'>>;
+export type DocumentMetadata = Partial<Pick<DocumentInfo, 'id' | 'title' | 'author' | 'venue' | 'year' | 'lang' | 'source' | 'kind'>>;
 
 export const UNKNOWN_AUTHOR = 'unknown';
 /** Author values that mean "nobody named": the label then falls back to venue or title. */
@@ -57,7 +57,7 @@ export function splitFrontMatter(text: string): { metadata: Record<string, strin
 /** Checks a metadata object read from JSON or front matter, keeping only well-typed fields. */
 export function cleanMetadata(raw: Record<string, unknown>): DocumentMetadata {
   const out: DocumentMetadata = {};
-  for (const key of ['id', 'title', 'author', 'venue', 'lang', 'source'] as const) {
+  for (const key of ['id', 'title', 'author', 'venue', 'lang', 'source', 'kind'] as const) {
     const v = raw[key];
     if (typeof v === 'string' && v.trim() !== '') out[key] = v.trim();
   }
@@ -82,6 +82,7 @@ export function documentInfo(file: string, text: string, rawBytes: Uint8Array, m
   if (metadata.venue) info.venue = metadata.venue;
   if (year !== undefined) info.year = year;
   if (metadata.source) info.source = metadata.source;
+  if (metadata.kind) info.kind = metadata.kind;
   return info;
 }
 

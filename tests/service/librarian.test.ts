@@ -42,3 +42,12 @@ describe('bad input never reaches retrieval', () => {
     await expect(librarian.ask(question)).rejects.toBeInstanceOf(UserInputError);
   });
 });
+
+describe('a question that names its source', () => {
+  it('“the web article” and “the paper” each bring their own document’s passage to the top', async () => {
+    const web = await librarian.search('What does the web article say about the Defense Production Act?', 3);
+    const paper = await librarian.search('What does the paper say about the Defense Production Act?', 3);
+    expect(web[0].passage.docId).toBe('jxw2025');
+    expect(paper[0].passage.docId).toBe('zhou2024');
+  });
+});

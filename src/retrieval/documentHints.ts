@@ -1,0 +1,44 @@
+import type { DocumentInfo } from '../chunking/passage.js';
+import { searchKey } from '../text/searchKey.js';
+
+/**
+ * Words by which people refer to a kind of document ("the paper says…", "文章说…"). Keys are the
+ * `kind` values of document metadata; the words are matched against the question's search key.
+ */
+const KIND_WORDS: Record<string, string[]> = {
+  paper: ['paper', 'journal article', '论文', '该文作者'],
+  'web article': ['web article', 'online article', 'news article', 'website', 'web page', 'blog', '网文', '网页', '网站', '文章', '报道'],
+  report: ['report', '报告'],
+  book: ['book', '书中', '这本书'],
+};
+
+/** Author values that name nobody. */
+const ANONYMOUS = new Set(['佚名', 'unknown', 'anonymous', '匿名']);
+
+/** The strings that name one document: its id, author, the venue's core name, and its kind's words. */
+function namesOf(doc: DocumentInfo): string[] {
+  const names = [doc.id];
+  if (doc.author && !ANONYMOUS.has(doc.author.toLowerCase()) && [...doc.author].length >= 2) names.push(doc.author);
+  // 《世界经济与政治》2024年第1期 → 世界经济与政治; 加西網（westca.com）「…」欄目 → 加西網
+  const venue = doc.venue?.match(/《([^》]+)》/)?.[1] ?? doc.venue?.split(/[（(「,，]/)[0];
+  if (venue && [...venue.trim()].length >= 2) names.push(venue.trim());
+  if (doc.kind) names.push(...(KIND_WORDS[doc.kind.toLowerCase()] ?? [doc.kind]));
+  return names.map((n) => searchKey(n)).filter(Boolean);
+}
+
+/**
+ * Documents a question names ("What does the web article say…", "周亚敏认为…"): their ids, or an empty set
+ * when it names none — or every one, which tells nothing. Retrieval favours the named documents' passages.
+ */
+export function namedDocuments(question: string, documents: DocumentInfo[]): Set<string> {
+  const key = searchKey(question);
+  const named = new Set(documents.filter((doc) => namesOf(doc).some((name) => containsName(key, name))).map((doc) => doc.id));
+  return named.size === documents.length ? new Set() : named;
+}
+
+/** Latin names match as whole words ("paper" not in "newspaper"); Chinese ones as substrings. */
+function containsName(key: string, name: string): boolean {
+  if (!/^[a-z0-9]/.test(name)) return key.includes(name);
+  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`(?:^|[^a-z0-9])${escaped}(?:[^a-z0-9]|$)`).test(key);
+}
