@@ -115,7 +115,7 @@ export interface EfChoice {
 }
 
 /** Search-time ef values tried, smallest first: the first that reaches the target wins. */
-const EF_LADDER = [32, 64, 100, 128, 192, 256, 384, 512, 768];
+const EF_LADDER = [32, 64, 100, 128, 192, 256, 384, 512, 768, 1024, 1536, 2048];
 
 /**
  * Chooses ef by measurement on the index just built: sample queries are blends of two stored vectors (a

@@ -5,9 +5,14 @@ import type { Passage } from '../chunking/passage.js';
  * a passage is parsed when it is first asked for. Parsing every passage of a 100k-passage index as one
  * JSON array took most of its load time, while a question touches a few dozen passages.
  */
-export function passagesToLines(passages: Passage[]): string {
+export function passageLine({ id, ...rest }: Passage): string {
   // id first, so loading can read it without parsing the rest of the line
-  return passages.map(({ id, ...rest }) => JSON.stringify({ id, ...rest })).join('\n') + (passages.length ? '\n' : '');
+  return JSON.stringify({ id, ...rest }) + '\n';
+}
+
+/** All lines as one string: for small sets and tests (a million passages exceed V8's string limit). */
+export function passagesToLines(passages: Passage[]): string {
+  return passages.map(passageLine).join('');
 }
 
 const NEWLINE = 0x0a;

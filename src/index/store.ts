@@ -4,7 +4,7 @@ import path from 'node:path';
 import { crc32 } from 'node:zlib';
 import type { DocumentInfo, Passage } from '../chunking/passage.js';
 import { DenseIndex, tuneEf } from './dense.js';
-import { PassageLines, passagesToLines } from './passageLines.js';
+import { passageLine, PassageLines } from './passageLines.js';
 import { IndexError } from './errors.js';
 import { DEFAULT_BM25, LexicalIndex, passageTerms, type Bm25Params, type LexicalMeta, type TermWeights } from './lexical.js';
 import { DEFAULT_HNSW, INDEX_FORMAT_VERSION, type HnswParams, type IndexManifest } from './manifest.js';
@@ -77,7 +77,7 @@ export function writeIndex(indexDir: string, input: IndexInput): WrittenIndex {
     let hnswParams = input.hnsw ?? DEFAULT_HNSW;
     const bm25 = input.bm25 ?? DEFAULT_BM25;
     writeFileSynced(path.join(staging, FILES.documents), JSON.stringify(input.documents));
-    writeFileSynced(path.join(staging, FILES.passages), passagesToLines(passages));
+    writePassageLines(path.join(staging, FILES.passages), passages);
     writeFileSynced(path.join(staging, FILES.vectors), packVectors(vectors, dims));
     const dense = DenseIndex.build(vectors, dims, input.hnsw ?? DEFAULT_HNSW);
     // ef by measurement on these vectors (explicit params from a caller are kept as they are)
@@ -373,6 +373,29 @@ function treeSize(dir: string): number {
     if (entry.isFile()) total += fs.statSync(path.join(entry.parentPath ?? (entry as unknown as { path: string }).path, entry.name)).size;
   }
   return total;
+}
+
+/** Passages as JSON lines, written in chunks: a large corpus's lines do not fit in one string. */
+function writePassageLines(file: string, passages: Passage[]): void {
+  const fd = fs.openSync(file, 'w');
+  try {
+    let chunk: string[] = [];
+    let size = 0;
+    for (const passage of passages) {
+      const line = passageLine(passage);
+      chunk.push(line);
+      size += line.length;
+      if (size >= 4_000_000) {
+        fs.writeFileSync(fd, chunk.join(''));
+        chunk = [];
+        size = 0;
+      }
+    }
+    if (chunk.length) fs.writeFileSync(fd, chunk.join(''));
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 function writeFileSynced(file: string, content: string | Uint8Array): void {
