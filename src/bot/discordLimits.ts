@@ -1,3 +1,5 @@
+import { CHOICE_TEXT_MAX, CHOICES_MAX } from '../text/choice.js';
+
 /** Discord's documented limits that the renderer and commands must stay within. */
 export const DISCORD_LIMITS = {
   messageContent: 2000,
@@ -10,9 +12,10 @@ export const DISCORD_LIMITS = {
   fieldName: 256,
   fieldValue: 1024,
   footerText: 2048,
-  autocompleteChoices: 25,
-  choiceName: 100,
-  choiceValue: 100,
+  // one source for the autocomplete limits: the glossary and citing rooms build choices within them
+  autocompleteChoices: CHOICES_MAX,
+  choiceName: CHOICE_TEXT_MAX,
+  choiceValue: CHOICE_TEXT_MAX,
   selectOptions: 25,
   selectOptionLabel: 100,
   selectOptionValue: 100,

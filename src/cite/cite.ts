@@ -2,14 +2,8 @@ import type { DocumentInfo, Passage } from '../chunking/passage.js';
 import { searchKey } from '../text/searchKey.js';
 import { indexTerms } from '../text/segment.js';
 import { clipChars } from '../text/clip.js';
+import { choice, CHOICES_MAX, type Choice } from '../text/choice.js';
 
-export interface CiteChoice {
-  name: string;
-  value: string;
-}
-
-const MAX_CHOICES = 25;
-const CHOICE_LIMIT = 100;
 const QUOTE_LIMIT = 600;
 
 
@@ -77,7 +71,7 @@ export function formatCitation(passage: Passage, doc?: DocumentInfo): string {
 }
 
 /** Autocomplete over ids, labels and words: at most 25 choices, names and values at most 100 characters. */
-export function citeChoices(prefix: string, passages: Passage[]): CiteChoice[] {
+export function citeChoices(prefix: string, passages: Passage[]): Choice[] {
   const q = prefix.trim().toLowerCase();
   const key = compact(prefix);
   const ranked: { passage: Passage; rank: number }[] = [];
@@ -90,8 +84,5 @@ export function citeChoices(prefix: string, passages: Passage[]): CiteChoice[] {
     if (rank >= 0) ranked.push({ passage: p, rank });
   }
   ranked.sort((a, b) => a.rank - b.rank || a.passage.ordinal - b.passage.ordinal);
-  return ranked.slice(0, MAX_CHOICES).map(({ passage }) => ({
-    name: clipChars(`${passage.label} — ${passage.text.replace(/\s+/g, ' ')}`, CHOICE_LIMIT),
-    value: clipChars(passage.id, CHOICE_LIMIT),
-  }));
+  return ranked.slice(0, CHOICES_MAX).map(({ passage }) => choice(`${passage.label} — ${passage.text.replace(/\s+/g, ' ')}`, passage.id));
 }

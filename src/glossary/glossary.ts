@@ -6,7 +6,7 @@ import { definitionScore, sentencesOf, type Sentence } from './definition.js';
 import type { GlossaryCitation, GlossaryEntry } from './entry.js';
 import { extractCandidates, type TermCandidate } from './extract.js';
 import { bigramSimilarity, editDistance, typoBudget } from './similarity.js';
-import { clipChars } from '../text/clip.js';
+import { choice, CHOICES_MAX, type Choice } from '../text/choice.js';
 
 export interface GlossaryJSON {
   version: 1;
@@ -25,14 +25,7 @@ export interface BridgeTerm {
 
 const BRIDGE_KIND = 'vocabulary';
 
-export interface TermChoice {
-  name: string;
-  value: string;
-}
-
 const MAX_CITATIONS = 5;
-const MAX_CHOICES = 25;
-const CHOICE_LIMIT = 100;
 const HAN = /\p{Script=Han}/u;
 
 /**
@@ -333,7 +326,7 @@ export class Glossary {
   }
 
   /** Autocomplete: at most 25 choices, names and values at most 100 characters. */
-  choices(prefix: string): TermChoice[] {
+  choices(prefix: string): Choice[] {
     const key = lookupKey(prefix);
     const rank = new Map<number, { rank: number; form: string }>();
     const consider = (entry: number, r: number, form: string) => {
@@ -348,19 +341,19 @@ export class Glossary {
         else if (k.key.startsWith(key)) consider(k.entry, 1, k.form);
         else if (k.key.includes(key)) consider(k.entry, 2, k.form);
       }
-      if (rank.size < MAX_CHOICES) {
+      if (rank.size < CHOICES_MAX) {
         const budget = typoBudget(key);
         if (budget > 0) for (const k of this.keys) if (!rank.has(k.entry) && editDistance(key, k.key, budget) <= budget) consider(k.entry, 3, k.form);
       }
     }
     return [...rank.entries()]
       .sort((a, b) => a[1].rank - b[1].rank || this.byImportance(a[0], b[0]))
-      .slice(0, MAX_CHOICES)
+      .slice(0, CHOICES_MAX)
       .map(([i, { form }]) => {
         const e = this.entries[i];
         const english = e.aliases.find((a) => /[a-z]/i.test(a) && !HAN.test(a));
         const other = form !== e.term ? form : english;
-        return { name: clipChars(other ? `${e.term} — ${other}` : e.term, CHOICE_LIMIT), value: clipChars(e.term, CHOICE_LIMIT) };
+        return choice(other ? `${e.term} — ${other}` : e.term, e.term);
       });
   }
 

@@ -1,13 +1,9 @@
 import type { Answer, QuestionLang, ScoredPassage } from '../answer/answer.js';
 import type { DocumentInfo, Passage, PassageKind } from '../chunking/passage.js';
 import type { GlossaryEntry } from '../glossary/entry.js';
+import type { Choice } from '../text/choice.js';
 
-export interface Choice {
-  /** At most 100 characters (Discord autocomplete limit). */
-  name: string;
-  /** At most 100 characters. */
-  value: string;
-}
+export type { Choice } from '../text/choice.js';
 
 export interface TermResult {
   query: string;
