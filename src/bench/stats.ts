@@ -1,11 +1,10 @@
 /** Percentiles and timing helpers shared by every bench part. */
+import { percentile as nearestRank } from '../retrieval/evaluate.js';
 
 /** Nearest-rank percentile (p in 0–100) of unsorted samples; NaN for none. */
 export function percentile(samples: readonly number[], p: number): number {
-  if (samples.length === 0) return Number.NaN;
-  const sorted = [...samples].sort((a, b) => a - b);
-  const rank = Math.ceil((p / 100) * sorted.length);
-  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1];
+  // the bench reports "no samples" as NaN (shown as –), not as 0 ms
+  return samples.length === 0 ? Number.NaN : nearestRank(samples, p);
 }
 
 export interface LatencySummary {

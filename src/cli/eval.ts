@@ -1,5 +1,5 @@
-import { evalJson, formatEvalTable, evaluateRetrieval, parseQuestionSet } from '../retrieval/evaluate.js';
-import { containsEvidence, percentile, scoreAnswer, summariseAnswers, type AnswerScore, type EvalQuestion } from '../service/evaluate-answers.js';
+import { evalJson, formatEvalTable, evaluateRetrieval, parseQuestionSet, percentile } from '../retrieval/evaluate.js';
+import { containsEvidence, scoreAnswer, summariseAnswers, type AnswerScore, type EvalQuestion } from '../service/evaluate-answers.js';
 import { openLibrarian } from './open.js';
 import type { Dirs } from './options.js';
 

@@ -129,11 +129,15 @@ export function latencyStats(embedMs: number[], searchMs: number[]): LatencyStat
   return { queries: embedMs.length, embedMs: percentiles(embedMs), searchMs: percentiles(searchMs) };
 }
 
-export function percentiles(values: number[]): { p50: number; p95: number } {
-  if (values.length === 0) return { p50: 0, p95: 0 };
+/** Nearest-rank percentile (p from 0 to 100) of unsorted values; 0 when there are none. */
+export function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) return 0;
   const sorted = [...values].sort((a, b) => a - b);
-  const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))];
-  return { p50: round(at(0.5), 3), p95: round(at(0.95), 3) };
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}
+
+export function percentiles(values: number[]): { p50: number; p95: number } {
+  return { p50: round(percentile(values, 50), 3), p95: round(percentile(values, 95), 3) };
 }
 
 /** Search latency over many queries (the set's questions repeated until `count`), hybrid mode. */
