@@ -41,6 +41,8 @@ interface Generation {
   embedder: TextEmbedder;
   retriever: Retriever;
   glossary: Glossary;
+  /** Glossary aliases of a question (the last one remembered). */
+  expand: (question: string) => string[];
 }
 
 export interface LibrarianService extends Librarian {
@@ -85,8 +87,14 @@ export async function createLibrarian(options: LibrarianOptions): Promise<Librar
 async function openGeneration(options: LibrarianOptions, index: LoadedIndex = loadIndex(options.indexDir)): Promise<Generation> {
   const embedder = await embedderFor(index);
   const glossary = loadGlossary(options, index);
-  const retriever = new Retriever(index, embedder, { expand: (q) => glossary.expandQuery(q) });
-  return { index, embedder, retriever, glossary };
+  // the retriever and the composer both want a question's expansion: computed once per question
+  let last: { question: string; aliases: string[] } | undefined;
+  const expand = (question: string): string[] => {
+    if (last?.question !== question) last = { question, aliases: glossary.expandQuery(question) };
+    return last.aliases;
+  };
+  const retriever = new Retriever(index, embedder, { expand });
+  return { index, embedder, retriever, glossary, expand };
 }
 
 /**
@@ -191,7 +199,7 @@ class LibrarianImpl implements LibrarianService {
       results,
       passageById: (id) => g.index.byId(id),
       titleOf: (docId) => g.index.document(docId)?.title ?? docId,
-      expandedTerms: g.glossary.expandQuery(searchQuery),
+      expandedTerms: g.expand(searchQuery),
       unbridgedTerms: absentWords(searchQuery, g),
     };
     const composed = this.options.composer ? await this.options.composer.compose({ ...input, history: options.history }) : await composeExtractive(input);
