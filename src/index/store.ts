@@ -258,9 +258,6 @@ export function currentGeneration(indexDir: string): string | undefined {
   }
 }
 
-export function indexExists(indexDir: string): boolean {
-  return currentGeneration(indexDir) !== undefined;
-}
 
 /** Reads the manifest of the current generation without loading the rest (undefined when absent/unreadable). */
 export function readManifest(indexDir: string): IndexManifest | undefined {

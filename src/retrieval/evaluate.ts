@@ -140,20 +140,6 @@ export function percentiles(values: number[]): { p50: number; p95: number } {
   return { p50: round(percentile(values, 50), 3), p95: round(percentile(values, 95), 3) };
 }
 
-/** Search latency over many queries (the set's questions repeated until `count`), hybrid mode. */
-export async function measureLatency(retriever: Searchable, queries: string[], count = 200, k = 8): Promise<LatencyStats> {
-  const embed: number[] = [];
-  const search: number[] = [];
-  if (queries.length === 0) return latencyStats(embed, search);
-  for (let i = 0; i < count; i++) {
-    // a suffix varies the text so an embedding cache cannot answer every repeat
-    const q = i < queries.length ? queries[i] : `${queries[i % queries.length]} ${Math.floor(i / queries.length)}`;
-    const { timings } = await retriever.search(q, k, 'hybrid');
-    embed.push(timings.embedMs);
-    search.push(timings.searchMs);
-  }
-  return latencyStats(embed, search);
-}
 
 /** A table for people: one line per mode × language group. */
 export function formatEvalTable(report: EvalReport): string {
