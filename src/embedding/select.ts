@@ -69,19 +69,34 @@ export async function chooseEmbedder(opts: ChooseEmbedderOptions): Promise<Embed
   if (preset.name === CORPUS_PRESET_NAME) return loadCorpus();
 
   const cacheDir = opts.cacheDir ?? defaultModelCacheDir();
-  const fallBack = async (reason: string) => {
+  try {
+    return await loadHubEmbedder(preset.name, { cacheDir, pipelineFactory: opts.pipelineFactory, isHubReachable: opts.isHubReachable });
+  } catch (error) {
     opts.onWarning?.(
-      `embedding: could not load ${preset.hubId} from the Hugging Face hub (${reason}); using the corpus model. ` +
+      `embedding: could not load ${preset.hubId} from the Hugging Face hub (${(error as Error).message}); using the corpus model. ` +
         `Set EMBEDDING_MODEL=corpus to choose it explicitly, or pre-download the model into ${cacheDir}.`,
     );
     return loadCorpus();
-  };
+  }
+}
+
+/**
+ * A hub preset's embedder: from the cache without any network when its files are there, else downloaded
+ * once a quick HEAD request shows the hub is reachable — so an offline machine fails in seconds, not after
+ * a long fetch. Throws with a one-line reason otherwise (callers fall back to the corpus model).
+ */
+export async function loadHubEmbedder(
+  model: string,
+  opts: { cacheDir?: string; pipelineFactory?: PipelineFactory; isHubReachable?: (hubId: string) => Promise<boolean> } = {},
+): Promise<Embedder> {
+  const preset = resolvePreset(model);
+  const cacheDir = opts.cacheDir ?? defaultModelCacheDir();
   const cached = await isCached(cacheDir, preset.hubId, preset.quantized);
-  if (!cached && !(await (opts.isHubReachable ?? probeHub)(preset.hubId))) return fallBack('offline?');
+  if (!cached && !(await (opts.isHubReachable ?? probeHub)(preset.hubId))) throw new Error('offline?');
   try {
     return await Embedder.load({ model: preset.name, cacheDir, allowRemoteModels: !cached, pipelineFactory: opts.pipelineFactory });
   } catch (error) {
-    return fallBack(firstLine((error as Error).message));
+    throw new Error(firstLine((error as Error).message));
   }
 }
 

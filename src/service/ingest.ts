@@ -57,8 +57,13 @@ const defaultDeps: IngestDeps = {
     return trainCorpusModel(texts, { outDir });
   },
   async loadEmbedder(spec) {
-    const { Embedder } = await import('../embedding/embedder.js');
-    return Embedder.load(spec);
+    if (wantsCorpusModel(spec.model)) {
+      const { Embedder } = await import('../embedding/embedder.js');
+      return Embedder.load(spec);
+    }
+    // hub models: from the cache offline, else only after a quick reachability check
+    const { loadHubEmbedder } = await import('../embedding/select.js');
+    return loadHubEmbedder(spec.model);
   },
   async chunkerVersion() {
     const chunking = (await import('../chunking/build.js')) as Record<string, unknown>;

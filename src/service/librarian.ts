@@ -5,6 +5,7 @@ import { validateQuestion } from '../answer/validateQuestion.js';
 import type { Passage, PassageKind } from '../chunking/passage.js';
 import type { TextEmbedder } from '../embedding/embedder-api.js';
 import { Embedder } from '../embedding/embedder.js';
+import { loadHubEmbedder } from '../embedding/select.js';
 import { Glossary } from '../glossary/glossary.js';
 import { loadCuratedGlossary } from '../glossary/curated.js';
 import { citeChoices, citePassage } from '../cite/cite.js';
@@ -127,7 +128,7 @@ function loadGlossary(options: LibrarianOptions, index: LoadedIndex): Glossary {
 async function embedderFor(index: LoadedIndex): Promise<TextEmbedder> {
   const modelId = index.manifest.modelId;
   if (index.modelDir) return Embedder.load({ model: 'corpus', modelDir: index.modelDir });
-  return Embedder.load({ model: modelId });
+  return loadHubEmbedder(modelId);
 }
 
 /**
