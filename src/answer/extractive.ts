@@ -1,7 +1,8 @@
-import type { Passage } from '../chunking/passage.js';
+import type { Passage } from '../core/passage.js';
 import { searchKey } from '../text/searchKey.js';
 import { numbersIn } from '../text/segment.js';
-import type { Answer, Citation, QuestionLang, ScoredPassage } from './answer.js';
+import type { Answer, AnswerPart, Citation, QuestionLang, ScoredPassage } from '../core/answer.js';
+import { answerText } from './plainText.js';
 import { phrasesFor } from './messages.js';
 import { nameMatch, profileQuestion, termMatch, type QuestionProfile } from './questionTerms.js';
 import { splitSentences } from '../text/sentences.js';
@@ -12,8 +13,6 @@ export const ANSWER_MAX_CHARS = 1300;
 /** Body (lead + quotes) caps: about 600 Han characters or 900 characters overall. */
 export const ANSWER_BODY_MAX_CHARS = 900;
 export const ANSWER_BODY_MAX_HAN = 600;
-/** Source list after the body. */
-export const ANSWER_SOURCES_MAX_CHARS = 400;
 
 /**
  * supported ⇔ at least one sentence chosen
@@ -294,18 +293,6 @@ export function missingNames(profile: QuestionProfile, passages: Passage[]): str
   return profile.names.filter((name) => !keys.some((k) => nameMatch(name, k)));
 }
 
-function sourceList(citations: Citation[], heading: string): string {
-  const lines = [heading];
-  let used = [...heading].length;
-  for (const c of citations) {
-    let line = `[${c.n}] ${c.label} — ${c.title}`;
-    if ([...line].length > 120) line = [...line].slice(0, 119).join('') + '…';
-    if (used + [...line].length + 1 > ANSWER_SOURCES_MAX_CHARS) break;
-    lines.push(line);
-    used += [...line].length + 1;
-  }
-  return lines.join('\n');
-}
 
 
 function citationFor(n: number, passage: Passage, text: string, score: number, titleOf: (docId: string) => string): Citation {
@@ -351,14 +338,15 @@ export async function composeExtractive(input: ComposeInput): Promise<ComposedAn
     .map((list) => list.sort((a, b) => a.index - b.index))
     .sort((a, b) => Math.max(...b.map((c) => c.relevance)) - Math.max(...a.map((c) => c.relevance)));
   const citations: Citation[] = [];
-  const lines: string[] = [phrases.lead];
+  const parts: AnswerPart[] = [];
   groups.forEach((group, i) => {
     const n = i + 1;
-    for (const c of group) lines.push(quoteLine(c.text, n));
+    for (const c of group) parts.push({ kind: 'quote', text: c.text, n });
     citations.push(citationFor(n, group[0].passage, group.map((c) => c.text).join(''), group[0].score, input.titleOf));
   });
-  const text = `${lines.join('\n')}\n\n${sourceList(citations, phrases.sourcesHeading)}`;
-  return { question: input.question, text, citations, supported: true, lang: input.lang, related: [], composer: 'extractive' };
+  const lead = phrases.lead;
+  const text = answerText(lead, parts, citations, input.lang);
+  return { question: input.question, lead, parts, text, citations, supported: true, lang: input.lang, related: [], composer: 'extractive' };
 }
 
 /** "The corpus has no passage that answers this", plus the closest passages marked as related. */
@@ -371,14 +359,16 @@ function noAnswer(input: ComposeInput, candidates: Candidate[]): ComposedAnswer 
     seen.add(c.passage.id);
     related.push(citationFor(related.length + 1, c.passage, c.text, c.score, input.titleOf));
   }
-  const lines = [phrases.noAnswer];
+  const parts: AnswerPart[] = [];
   if (related.length) {
-    lines.push('', phrases.relatedHeading);
-    for (const r of related) lines.push(`· ${r.label} — ${r.title}: ${clipChars(r.text, 120)}`);
+    parts.push({ kind: 'heading', text: phrases.relatedHeading });
+    for (const r of related) parts.push({ kind: 'related', text: `· ${r.label} — ${r.title}: ${clipChars(r.text, 120)}` });
   }
   return {
     question: input.question,
-    text: lines.join('\n'),
+    lead: phrases.noAnswer,
+    parts,
+    text: answerText(phrases.noAnswer, parts, [], input.lang),
     citations: [],
     supported: false,
     lang: input.lang,

@@ -2,12 +2,13 @@ import type { BaseChatModel } from '@langchain/core/language_models/chat_models'
 import type { BaseMessage } from '@langchain/core/messages';
 import { ChatOllama } from '@langchain/ollama';
 import { ChatOpenAI } from '@langchain/openai';
-import type { Passage } from '../chunking/passage.js';
+import type { Passage } from '../core/passage.js';
 import { contentTerms } from '../text/segment.js';
 import { searchKey } from '../text/searchKey.js';
-import type { Citation, QuestionLang } from './answer.js';
+import type { AnswerPart, Citation, QuestionLang } from '../core/answer.js';
 import { checkCitations } from './citationCheck.js';
-import { ANSWER_BODY_MAX_CHARS, ANSWER_SOURCES_MAX_CHARS, composeExtractive, type ComposeInput, type ComposedAnswer } from './extractive.js';
+import { answerText } from './plainText.js';
+import { ANSWER_BODY_MAX_CHARS, composeExtractive, type ComposeInput, type ComposedAnswer } from './extractive.js';
 import { languageName, phrasesFor } from './messages.js';
 import { loadPrompts, type PromptTemplates } from './prompts.js';
 import { profileQuestion } from './questionTerms.js';
@@ -213,13 +214,14 @@ export function createLlmComposer(config: LlmConfig, options: { chatModel?: Base
       return { n: renumber.get(n)!, id: passage.id, docId: passage.docId, title, label: passage.label, text: bestSpan(passage, sentences), score };
     });
     const phrases = phrasesFor(input.lang);
-    const sourceLines = citations.map((c) => `[${c.n}] ${c.label} — ${c.title}`);
-    let sources = phrases.sourcesHeading;
-    for (const line of sourceLines) if ([...sources].length + [...line].length + 1 <= ANSWER_SOURCES_MAX_CHARS) sources += `\n${line}`;
+    const [lead, ...rest] = body.split('\n').filter((line) => line.trim());
+    const parts: AnswerPart[] = rest.map((line) => ({ kind: 'prose', text: line }));
     llmStats.answered++;
     return {
       question: input.question,
-      text: `${body}\n\n${sources}`,
+      lead: lead ?? '',
+      parts,
+      text: answerText(lead ?? '', parts, citations, input.lang),
       citations,
       supported: true,
       lang: input.lang,

@@ -1,4 +1,4 @@
-import type { QuestionLang } from './answer.js';
+import type { QuestionLang } from '../core/answer.js';
 
 /** Fixed reader-facing phrases in the question's language (quotes stay in the source's script). */
 export interface AnswerPhrases {

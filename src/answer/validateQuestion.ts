@@ -1,4 +1,4 @@
-import { UserInputError } from '../service/librarian-api.js';
+import { UserInputError } from '../core/errors.js';
 
 export const QUESTION_MAX_CHARS = 2000;
 

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync, existsSync 
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { defaultEvalSet } from '../cli/options.js';
-import { UserInputError } from '../service/librarian-api.js';
+import { UserInputError } from '../core/errors.js';
 import type { LibrarianService } from '../service/librarian.js';
 import { benchBot } from './bot-bench.js';
 import { benchIngest } from './ingest-bench.js';

@@ -1,5 +1,5 @@
 /** What the buttons under an answer need to know later (question, cited passages), bounded in memory. */
-import type { QuestionLang } from '../answer/answer.js';
+import type { QuestionLang } from '../core/answer.js';
 
 export interface RememberedAnswer {
   question: string;

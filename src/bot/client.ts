@@ -6,7 +6,7 @@ import { Client, Events, type ChatInputCommandInteraction, GatewayIntentBits, Pa
 import { once } from 'node:events';
 import pino, { type Logger } from 'pino';
 import type { Librarian } from '../service/librarian-api.js';
-import { UserInputError } from '../service/librarian-api.js';
+import { UserInputError } from '../core/errors.js';
 import { AnswerMemory } from './answerMemory.js';
 import { commandPayload, loadCommands } from './commands/index.js';
 import { handleButton, handleSelect } from './components.js';

@@ -1,6 +1,6 @@
 /** The buttons and select menu under an answer: Sources, 👍 / 👎, and "quote a citation". */
 import { MessageFlags, type ButtonInteraction, type StringSelectMenuInteraction } from 'discord.js';
-import type { QuestionLang } from '../answer/answer.js';
+import type { QuestionLang } from '../core/answer.js';
 import { phrasesFor } from './phrases.js';
 import { CUSTOM_ID, passageIdsInComponents, renderPassages, type PassageForDisplay } from './render.js';
 import { renderCitation } from './renderLookups.js';

@@ -6,7 +6,8 @@ import { type Message, type SendableChannels } from 'discord.js';
 import { detectLang } from '../text/language.js';
 import { DISCORD_LIMITS as L } from './discordLimits.js';
 import { phrasesFor } from './phrases.js';
-import { clip, listedCitations, renderAnswer, stripSourceList } from './render.js';
+import { bodyText } from '../answer/plainText.js';
+import { clip, listedCitations, renderAnswer } from './render.js';
 import { NO_MENTIONS, toMessageOptions } from './respond.js';
 import type { BotServices } from './services.js';
 
@@ -71,5 +72,5 @@ export async function handleMessage(message: Message, services: BotServices, opt
   const messages = renderAnswer(answer, { model: services.librarian.describe().model, elapsedMs: Date.now() - started, key: message.id, question });
   services.answers.remember(message.id, { question, passageIds: listedCitations(answer).map((c) => c.id), lang: answer.lang });
   for (const m of messages) await target.send(toMessageOptions(m));
-  services.conversations.add(target.id, { question, standalone, answer: clip(stripSourceList(answer.text, listedCitations(answer)), 1000) });
+  services.conversations.add(target.id, { question, standalone, answer: clip(bodyText(answer.lead, answer.parts), 1000) });
 }

@@ -1,4 +1,4 @@
-import type { QuestionLang } from '../answer/answer.js';
+import type { QuestionLang } from '../core/answer.js';
 
 /** What the bot says, in the three languages people ask in. */
 export interface Phrases {

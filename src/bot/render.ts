@@ -3,7 +3,8 @@
  * Long text is split at line or sentence ends, never inside an `[n]` marker nor between a sentence and its markers.
  */
 import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIComponentInMessageActionRow, type APIEmbed } from 'discord.js';
-import type { Answer, Citation } from '../answer/answer.js';
+import type { Answer, Citation } from '../core/answer.js';
+import { bodyText } from '../answer/plainText.js';
 import { DISCORD_LIMITS as L } from './discordLimits.js';
 import { phrasesFor } from './phrases.js';
 
@@ -112,24 +113,6 @@ export function textEmbeds(title: string | undefined, text: string, continued = 
   }));
 }
 
-/** Removes the trailing numbered source list the composer appends; the embed shows it as fields instead. */
-export function stripSourceList(text: string, citations: Citation[]): string {
-  if (citations.length === 0) return text.trim();
-  const lines = text.trimEnd().split('\n');
-  let end = lines.length;
-  while (end > 0) {
-    const line = lines[end - 1].trim();
-    const m = line.match(/^\[(\d+)\]/) ?? line.match(/^(\d+)[.、)]/);
-    const isListed = m && citations.some((c) => c.n === Number(m[1]) && (line.includes(c.label) || line.includes(c.title) || line.includes(c.id)));
-    if (!isListed) break;
-    end--;
-  }
-  // drop a heading line such as "Sources:" / "来源：" left above the list
-  if (end < lines.length && end > 0 && /^(?:\*\*)?(?:sources?|来源|來源|参考|參考|出处|出處)\s*[:：]?(?:\*\*)?$/i.test(lines[end - 1].trim())) end--;
-  const body = lines.slice(0, end).join('\n').trim();
-  return body || text.trim();
-}
-
 export interface AnswerRenderOptions {
   /** Model id shown in the footer. */
   model: string;
@@ -149,7 +132,7 @@ export function listedCitations(answer: Answer): Citation[] {
 export function renderAnswer(answer: Answer, options: AnswerRenderOptions): RenderedMessage[] {
   const phrases = phrasesFor(answer.lang);
   const cited = listedCitations(answer);
-  const body = stripSourceList(answer.text, cited);
+  const body = bodyText(answer.lead, answer.parts);
   const embeds = textEmbeds(options.question ?? answer.question, body, phrases.continued);
 
   // numbered sources as fields: at most 25 per embed, and sized to leave room in the 6,000 total

@@ -1,6 +1,6 @@
 /** Pure rendering of /term, /cite, /search, /sources and /help results. */
 import type { APIEmbed } from 'discord.js';
-import type { QuestionLang, ScoredPassage } from '../answer/answer.js';
+import type { QuestionLang, ScoredPassage } from '../core/answer.js';
 import type { CiteResult, SourceSummary, TermResult } from '../service/librarian-api.js';
 import { DISCORD_LIMITS as L } from './discordLimits.js';
 import { clip, packEmbeds, renderPlain, textEmbeds, type RenderedMessage } from './render.js';

@@ -1,6 +1,6 @@
 /** Sending rendered messages: edit the deferred reply, follow up with the rest; never ping anyone. */
 import { MessageFlags, type BaseInteraction, type MessageCreateOptions, type RepliableInteraction } from 'discord.js';
-import type { QuestionLang } from '../answer/answer.js';
+import type { QuestionLang } from '../core/answer.js';
 import { detectLang } from '../text/language.js';
 import type { RenderedMessage } from './render.js';
 

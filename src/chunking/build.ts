@@ -1,7 +1,7 @@
-import { CorpusError } from '../corpus/corpus-error.js';
+import { CorpusError } from '../core/errors.js';
 import { loadCorpus, type LoadCorpusOptions } from '../corpus/load.js';
 import { chunkDocumentWithReport } from './chunk.js';
-import type { DocumentInfo, Passage } from './passage.js';
+import type { DocumentInfo, Passage } from '../core/passage.js';
 
 /** Bump when cleaning or chunking would cut the same files differently: ingest treats the index as stale. */
 export const CHUNKER_VERSION = 'h1-2';

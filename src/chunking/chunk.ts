@@ -4,7 +4,7 @@ import { analyseDocument, type DocumentItem, type ParagraphItem, type StructureS
 import { tableRowText } from '../corpus/tables.js';
 import { searchKey } from '../text/searchKey.js';
 import { captionLabel, citationPrefix, fieldLabel, footnoteLabel, paragraphLabel, pieceSuffix, tableRowLabel } from './labels.js';
-import type { Passage, PassageKind } from './passage.js';
+import type { Passage, PassageKind } from '../core/passage.js';
 import { assignIds, textHash, type IdRequest } from './passage-id.js';
 import { splitIntoPieces, type PieceOptions } from './sentences.js';
 

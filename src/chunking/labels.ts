@@ -1,4 +1,4 @@
-import type { DocumentInfo } from './passage.js';
+import type { DocumentInfo } from '../core/passage.js';
 import { isUnknownAuthor } from '../corpus/document.js';
 
 /** "周亚敏 2024"; without a named author the venue ("加西網 2025"), else a short title. */

@@ -1,4 +1,4 @@
-import type { DocumentInfo, Passage } from '../chunking/passage.js';
+import type { DocumentInfo, Passage } from '../core/passage.js';
 import { searchKey } from '../text/searchKey.js';
 import { indexTerms } from '../text/segment.js';
 import { clipChars } from '../text/clip.js';

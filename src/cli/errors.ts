@@ -1,12 +1,9 @@
-import { UserInputError } from '../service/librarian-api.js';
+import { CommanderError, InvalidArgumentError } from 'commander';
+import { isUserFacingError } from '../core/errors.js';
 
-const BAD_INPUT_NAMES = new Set(['UserInputError', 'CorpusError', 'IndexError', 'ModelMismatchError', 'InvalidArgumentError', 'CommanderError', 'ConfigError']);
-
-/** Bad input (user text, corpus, index, flags) exits 2; anything else is our bug and exits 1. */
+/** Bad input (user text, corpus, index, settings, flags) exits 2; anything else is our bug and exits 1. */
 export function exitCodeFor(error: unknown): number {
-  if (error instanceof UserInputError) return 2;
-  if (error instanceof Error && BAD_INPUT_NAMES.has(error.name)) return 2;
-  if (error instanceof Error && (error as NodeJS.ErrnoException).code?.startsWith('commander.')) return 2;
+  if (isUserFacingError(error) || error instanceof InvalidArgumentError || error instanceof CommanderError) return 2;
   return 1;
 }
 

@@ -1,5 +1,5 @@
 import { clipChars } from '../text/clip.js';
-import type { Answer, ScoredPassage } from '../answer/answer.js';
+import type { Answer, ScoredPassage } from '../core/answer.js';
 import type { CiteResult, SourceSummary, TermResult } from '../service/librarian-api.js';
 
 /** The `ask --json` contract of DESIGN.md (extra fields are allowed after the contract's). */
@@ -7,6 +7,7 @@ export function answerJson(answer: Answer): object {
   return {
     question: answer.question,
     answer: answer.text,
+    lead: answer.lead,
     supported: answer.supported,
     citations: answer.citations.map((c) => ({ n: c.n, id: c.id, docId: c.docId, title: c.title, label: c.label, text: c.text, score: round(c.score) })),
     timings: answer.timings,

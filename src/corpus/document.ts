@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { DocumentInfo } from '../chunking/passage.js';
+import type { DocumentInfo } from '../core/passage.js';
 import { detectLang } from '../text/language.js';
 import { stripInlineMarkup } from './markup.js';
 

@@ -1,11 +1,10 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { CorpusError } from './corpus-error.js';
+import { CorpusError } from '../core/errors.js';
 import { decodeDocumentBytes } from './decode.js';
 import { cleanMetadata, documentInfo, splitFrontMatter, type DocumentMetadata, type LoadedDocument } from './document.js';
 
 export type { LoadedDocument } from './document.js';
-export { CorpusError } from './corpus-error.js';
 
 export interface LoadCorpusOptions {
   /** Files larger than this are skipped with a warning (default 10 MB). */

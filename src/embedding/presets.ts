@@ -1,3 +1,4 @@
+import { ConfigError } from '../core/errors.js';
 /** How each supported model is called: prefixes, pooling and limits travel with the model id. */
 export type Pooling = 'mean' | 'cls';
 
@@ -95,6 +96,5 @@ export function resolvePreset(name: string): EmbeddingPreset {
   for (const key of Object.keys(EMBEDDING_PRESETS)) if (key.toLowerCase() === lower) return EMBEDDING_PRESETS[key];
   for (const [alias, key] of Object.entries(ALIASES)) if (alias.toLowerCase() === lower) return EMBEDDING_PRESETS[key];
   const choices = Object.keys(EMBEDDING_PRESETS).join(', ');
-  // named ConfigError so the CLI treats it as bad input (exit 2), not as a crash
-  throw Object.assign(new Error(`unknown embedding model "${name}"; choose one of: ${choices}`), { name: 'ConfigError' });
+  throw new ConfigError(`unknown embedding model "${name}"; choose one of: ${choices}`);
 }

@@ -1,4 +1,4 @@
-import type { Passage } from '../chunking/passage.js';
+import type { Passage } from '../core/passage.js';
 import { searchKey } from '../text/searchKey.js';
 import { splitSentences } from '../text/sentences.js';
 

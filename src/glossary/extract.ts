@@ -1,4 +1,4 @@
-import type { Passage } from '../chunking/passage.js';
+import type { Passage } from '../core/passage.js';
 import { searchKey } from '../text/searchKey.js';
 
 /** A term the corpus itself marks as one: glossed in another language, quoted, or named as a law/alliance. */

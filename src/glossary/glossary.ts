@@ -1,4 +1,4 @@
-import type { DocumentInfo, Passage } from '../chunking/passage.js';
+import type { DocumentInfo, Passage } from '../core/passage.js';
 import { stemEnglish } from '../text/segment.js';
 import { searchKey, toSimplified, toTraditional } from '../text/searchKey.js';
 import type { CuratedEntry } from './curated.js';

@@ -1,4 +1,4 @@
-import type { Passage } from '../chunking/passage.js';
+import type { Passage } from '../core/passage.js';
 import { indexTerms } from '../text/segment.js';
 import { searchKey } from '../text/searchKey.js';
 

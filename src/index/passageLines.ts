@@ -1,4 +1,4 @@
-import type { Passage } from '../chunking/passage.js';
+import type { Passage } from '../core/passage.js';
 
 /**
  * Passages stored one JSON object per line (`passages.jsonl`), id first. Loading reads only the ids;

@@ -2,14 +2,13 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { crc32 } from 'node:zlib';
-import type { DocumentInfo, Passage } from '../chunking/passage.js';
+import type { DocumentInfo, Passage } from '../core/passage.js';
 import { DenseIndex, tuneEf } from './dense.js';
 import { passageLine, PassageLines } from './passageLines.js';
-import { IndexError } from './errors.js';
+import { IndexError } from '../core/errors.js';
 import { DEFAULT_BM25, LexicalIndex, passageTerms, type Bm25Params, type LexicalMeta, type TermWeights } from './lexical.js';
 import { DEFAULT_HNSW, INDEX_FORMAT_VERSION, type HnswParams, type IndexManifest } from './manifest.js';
 
-export { IndexError } from './errors.js';
 
 /**
  * Layout: `<indexDir>/CURRENT` names the live generation (`gen-000007`); each generation directory holds

@@ -1,4 +1,4 @@
-import type { DocumentInfo } from '../chunking/passage.js';
+import type { DocumentInfo } from '../core/passage.js';
 import { searchKey } from '../text/searchKey.js';
 
 /**

@@ -1,5 +1,5 @@
-import type { QuestionLang } from '../answer/answer.js';
-import type { Passage } from '../chunking/passage.js';
+import type { QuestionLang } from '../core/answer.js';
+import type { Passage } from '../core/passage.js';
 import type { SearchMode } from './hybrid.js';
 
 /** One line of an eval set (see shared/eval/README.md); extra fields are ignored. */

@@ -1,13 +1,12 @@
-import type { ScoredPassage } from '../answer/answer.js';
-import type { Passage } from '../chunking/passage.js';
+import type { ScoredPassage } from '../core/answer.js';
+import type { Passage } from '../core/passage.js';
 import type { TextEmbedder } from '../embedding/embedder-api.js';
-import { ModelMismatchError } from '../index/errors.js';
+import { ModelMismatchError } from '../core/errors.js';
 import type { LoadedIndex } from '../index/store.js';
 import { DEFAULT_FUSION, reciprocalRankFusion, type FusionParams } from './fusion.js';
 import { namedDocuments } from './documentHints.js';
 import { prepareQuery } from './query.js';
 
-export { ModelMismatchError } from '../index/errors.js';
 
 export type SearchMode = 'hybrid' | 'dense' | 'lexical';
 

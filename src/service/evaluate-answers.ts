@@ -1,4 +1,4 @@
-import type { Answer, QuestionLang } from '../answer/answer.js';
+import type { Answer, QuestionLang } from '../core/answer.js';
 
 import { squashWhitespace as squash, type EvalQuestion as RetrievalQuestion } from '../retrieval/evaluate.js';
 

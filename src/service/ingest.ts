@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { DocumentInfo, Passage, PassageKind } from '../chunking/passage.js';
+import type { DocumentInfo, Passage, PassageKind } from '../core/passage.js';
 import type { TextEmbedder } from '../embedding/embedder-api.js';
 import { resolvePreset } from '../embedding/presets.js';
 import { loadIndex, readManifest, sha256, writeIndex, type LoadedIndex } from '../index/store.js';

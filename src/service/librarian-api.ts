@@ -1,5 +1,5 @@
-import type { Answer, QuestionLang, ScoredPassage } from '../answer/answer.js';
-import type { DocumentInfo, Passage, PassageKind } from '../chunking/passage.js';
+import type { Answer, QuestionLang, ScoredPassage } from '../core/answer.js';
+import type { DocumentInfo, Passage, PassageKind } from '../core/passage.js';
 import type { GlossaryEntry } from '../glossary/entry.js';
 import type { Choice } from '../text/choice.js';
 
@@ -44,12 +44,4 @@ export interface Librarian {
   passage(id: string): Passage | undefined;
   /** Model id and passage count, for footers and /help. */
   describe(): { model: string; passages: number; documents: number; llm?: string };
-}
-
-/** Bad input from a user: the message is safe to show as-is (CLI: exit code 2). */
-export class UserInputError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UserInputError';
-  }
 }

@@ -1,8 +1,8 @@
-import type { Answer, QuestionLang, ScoredPassage } from '../answer/answer.js';
+import type { Answer, QuestionLang, ScoredPassage } from '../core/answer.js';
 import { composeExtractive, type ComposeInput } from '../answer/extractive.js';
 import { createLlmComposer, llmConfigFromEnv, type LlmComposer } from '../answer/llm.js';
 import { validateQuestion } from '../answer/validateQuestion.js';
-import type { Passage, PassageKind } from '../chunking/passage.js';
+import type { Passage, PassageKind } from '../core/passage.js';
 import type { TextEmbedder } from '../embedding/embedder-api.js';
 import { Embedder } from '../embedding/embedder.js';
 import { loadHubEmbedder } from '../embedding/select.js';
@@ -12,14 +12,15 @@ import { citeChoices, citePassage } from '../cite/cite.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { loadIndex, sha256, type LoadedIndex } from '../index/store.js';
-import { IndexError } from '../index/errors.js';
+import { IndexError } from '../core/errors.js';
 import { LiveIndex } from '../index/live.js';
 import { Retriever } from '../retrieval/hybrid.js';
 import { detectLang } from '../text/language.js';
 import { chineseWords, COMMON_ENGLISH, contentTerms, STOPWORDS } from '../text/segment.js';
 import { searchKey } from '../text/searchKey.js';
 import { ingest, indexIsStale, type IngestSummary } from './ingest.js';
-import { UserInputError, type AskOptions, type Choice, type CiteResult, type Librarian, type SourceSummary, type TermResult } from './librarian-api.js';
+import { UserInputError } from '../core/errors.js';
+import { type AskOptions, type Choice, type CiteResult, type Librarian, type SourceSummary, type TermResult } from './librarian-api.js';
 
 
 export interface LibrarianOptions {

@@ -1,5 +1,5 @@
 import { toSimplified, toTraditional } from './searchKey.js';
-import type { QuestionLang } from '../answer/answer.js';
+import type { QuestionLang } from '../core/answer.js';
 
 const HAN_GLOBAL = /\p{Script=Han}/gu;
 const LATIN_GLOBAL = /[A-Za-z]/g;

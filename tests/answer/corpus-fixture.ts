@@ -5,8 +5,8 @@
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Passage } from '../../src/chunking/passage.js';
-import type { ScoredPassage } from '../../src/answer/answer.js';
+import type { Passage } from '../../src/core/passage.js';
+import type { ScoredPassage } from '../../src/core/answer.js';
 import { indexTerms } from '../../src/text/segment.js';
 import { searchKey } from '../../src/text/searchKey.js';
 import { SHARED_CORPUS_DIR } from '../support/paths.js';

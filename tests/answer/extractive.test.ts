@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { ANSWER_BODY_MAX_CHARS, ANSWER_MAX_CHARS, composeExtractive, type ComposedAnswer } from '../../src/answer/extractive.js';
-import type { QuestionLang } from '../../src/answer/answer.js';
+import type { QuestionLang } from '../../src/core/answer.js';
 import { detectLang } from '../../src/text/language.js';
 import { loadFixtureCorpus, type FixtureCorpus } from './corpus-fixture.js';
 import { DEV_SET } from '../support/paths.js';

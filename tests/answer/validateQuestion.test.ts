@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { validateQuestion } from '../../src/answer/validateQuestion.js';
-import { UserInputError } from '../../src/service/librarian-api.js';
+import { UserInputError } from '../../src/core/errors.js';
 
 describe('validateQuestion', () => {
   it.each([

@@ -1,6 +1,7 @@
 /** A small in-test Librarian with two passages, for rendering and plumbing tests that need no index. */
-import type { Answer, Citation } from '../../src/answer/answer.js';
-import type { Passage } from '../../src/chunking/passage.js';
+import type { Answer, AnswerPart, Citation } from '../../src/core/answer.js';
+import { answerText } from '../../src/answer/plainText.js';
+import type { Passage } from '../../src/core/passage.js';
 import type { AskOptions, Librarian } from '../../src/service/librarian-api.js';
 import { detectLang } from '../../src/text/language.js';
 
@@ -12,12 +13,16 @@ const title = '全球绿色与数字供应链的对华选择性脱钩';
 
 export function fakeAnswer(question: string, n = 2): Answer {
   const citations: Citation[] = passages.slice(0, n).map((p, i) => ({ n: i + 1, id: p.id, docId: p.docId, title, label: p.label, text: p.text, score: 1 - i / 10 }));
+  const lang = detectLang(question);
+  const parts: AnswerPart[] = citations.map((c) => ({ kind: 'quote', text: c.text, n: c.n }));
   return {
     question,
-    text: `${citations.map((c) => `${c.text}[${c.n}]`).join('\n')}\n\n${citations.map((c) => `[${c.n}] ${c.label}，${c.title}`).join('\n')}`,
+    lead: '根据文献原文：',
+    parts,
+    text: answerText('根据文献原文：', parts, citations, lang),
     citations,
     supported: true,
-    lang: detectLang(question),
+    lang,
     related: [],
     composer: 'extractive',
     timings: { embedMs: 1, searchMs: 1, composeMs: 1, totalMs: 3 },

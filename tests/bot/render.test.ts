@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { Answer, Citation } from '../../src/answer/answer.js';
+import type { Answer, AnswerPart, Citation } from '../../src/core/answer.js';
 import { DISCORD_LIMITS as L } from '../../src/bot/discordLimits.js';
-import { embedLength, passageIdsInComponents, renderAnswer, renderPassages, splitText, stripSourceList } from '../../src/bot/render.js';
+import { embedLength, passageIdsInComponents, renderAnswer, renderPassages, splitText } from '../../src/bot/render.js';
+import { answerText, bodyText } from '../../src/answer/plainText.js';
 import { fakeAnswer } from './fake-librarian.js';
 
 function bigAnswer(citationCount: number, sentenceRepeat: number, lang: Answer['lang'] = 'zh-Hans'): Answer {
@@ -9,8 +10,9 @@ function bigAnswer(citationCount: number, sentenceRepeat: number, lang: Answer['
     n: i + 1, id: `zhou2024:4.${i}:p${i}`, docId: 'zhou2024', title: '全球绿色与数字供应链的对华选择性脱钩'.repeat(3),
     label: `周亚敏 2024 · 四（三）¶${i + 1}`, text: '美国限制关键矿物投资。', score: 1,
   }));
-  const body = Array.from({ length: sentenceRepeat }, (_, i) => `美国在关键矿物领域对华实施选择性脱钩，限制稀土投资与贸易，第${i}句。[${(i % citationCount) + 1}][${((i + 1) % citationCount) + 1}]`).join('');
-  return { ...fakeAnswer('美国如何脱钩？'), lang, citations, text: `${body}\n\n${citations.map((c) => `[${c.n}] ${c.label}，${c.title}`).join('\n')}` };
+  const parts: AnswerPart[] = Array.from({ length: sentenceRepeat }, (_, i) => ({ kind: 'prose', text: `美国在关键矿物领域对华实施选择性脱钩，限制稀土投资与贸易，第${i}句。[${(i % citationCount) + 1}][${((i + 1) % citationCount) + 1}]` }));
+  const lead = '美国对华选择性脱钩。[1]';
+  return { ...fakeAnswer('美国如何脱钩？'), lang, citations, lead, parts, text: answerText(lead, parts, citations, lang) };
 }
 
 describe('splitText', () => {
@@ -70,7 +72,7 @@ describe('renderAnswer', () => {
       for (const row of m.components) for (const c of row.components as any[]) if (c.options) expect(c.options.length).toBeLessThanOrEqual(L.selectOptions);
     }
     const described = messages.flatMap((m) => m.embeds.map((e) => e.description ?? '')).join('');
-    const body = stripSourceList(answer.text, answer.citations);
+    const body = bodyText(answer.lead, answer.parts);
     expect(described.match(/\[\d+\]/g)).toEqual(body.match(/\[\d+\]/g));
     expect(messages.flatMap((m) => m.embeds.flatMap((e) => e.fields ?? []))).toHaveLength(citations);
   });

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { DocumentInfo, Passage } from '../../src/chunking/passage.js';
+import type { DocumentInfo, Passage } from '../../src/core/passage.js';
 import { citeChoices, citePassage, formatCitation, type LexicalSearch } from '../../src/cite/cite.js';
 import { buildLexical } from '../../src/index/store.js';
 import { corpusPassages } from '../glossary/corpus-passages.js';

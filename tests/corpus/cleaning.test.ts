@@ -6,7 +6,7 @@ import { parseNumberedHeading } from '../../src/corpus/headings.js';
 import { endsSentence, parseFootnoteLine } from '../../src/corpus/markup.js';
 import { loadCorpus, type LoadedDocument } from '../../src/corpus/load.js';
 import { chunkDocumentWithReport, type ChunkReport } from '../../src/chunking/chunk.js';
-import type { Passage } from '../../src/chunking/passage.js';
+import type { Passage } from '../../src/core/passage.js';
 
 const CORPUS = path.resolve('corpus');
 let web: ChunkReport;

@@ -2,7 +2,8 @@ import { mkdtemp, writeFile, symlink, chmod, mkdir, truncate, rm } from 'node:fs
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CorpusError, loadCorpus } from '../../src/corpus/load.js';
+import { CorpusError } from '../../src/core/errors.js';
+import { loadCorpus } from '../../src/corpus/load.js';
 import { idFromFileName, titleFromText } from '../../src/corpus/document.js';
 import { buildPassages } from '../../src/chunking/build.js';
 

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildPassages } from '../../src/chunking/build.js';
-import type { DocumentInfo, Passage } from '../../src/chunking/passage.js';
+import type { DocumentInfo, Passage } from '../../src/core/passage.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 /** The repository's corpus/: the documents, their metadata and the curated glossary.json. */

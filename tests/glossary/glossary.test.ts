@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { DocumentInfo, Passage } from '../../src/chunking/passage.js';
+import type { DocumentInfo, Passage } from '../../src/core/passage.js';
 import { loadCuratedGlossary } from '../../src/glossary/curated.js';
 import { Glossary } from '../../src/glossary/glossary.js';
 import { corpusPassages, REPO_CORPUS_DIR } from './corpus-passages.js';

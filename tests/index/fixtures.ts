@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { DocumentInfo, Passage } from '../../src/chunking/passage.js';
+import type { DocumentInfo, Passage } from '../../src/core/passage.js';
 import type { TextEmbedder } from '../../src/embedding/embedder-api.js';
 import { embeddingText } from '../../src/retrieval/query.js';
 import { searchKey } from '../../src/text/searchKey.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Passage } from '../../src/chunking/passage.js';
+import type { Passage } from '../../src/core/passage.js';
 import { PassageLines, passagesToLines } from '../../src/index/passageLines.js';
 
 const passage = (id: string, text: string): Passage => ({

@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { IndexError, loadIndex, readManifest, writeIndex, type IndexInput } from '../../src/index/store.js';
+import { IndexError } from '../../src/core/errors.js';
+import { loadIndex, readManifest, writeIndex, type IndexInput } from '../../src/index/store.js';
 import { INDEX_FORMAT_VERSION } from '../../src/index/manifest.js';
 import { FakeEmbedder, sampleCorpus } from './fixtures.js';
 

@@ -3,7 +3,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { bruteForceSearch } from '../../src/index/dense.js';
 import type { LoadedIndex } from '../../src/index/store.js';
 import { evaluateRetrieval, firstEvidenceRank, parseQuestionSet, type EvalReport } from '../../src/retrieval/evaluate.js';
-import { ModelMismatchError, Retriever } from '../../src/retrieval/hybrid.js';
+import { ModelMismatchError } from '../../src/core/errors.js';
+import { Retriever } from '../../src/retrieval/hybrid.js';
 import { FakeEmbedder } from '../index/fixtures.js';
 import { corpusRetriever, DEV_SET } from './corpus-index.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { DocumentInfo } from '../../src/chunking/passage.js';
+import type { DocumentInfo } from '../../src/core/passage.js';
 import { namedDocuments } from '../../src/retrieval/documentHints.js';
 
 const doc = (id: string, extra: Partial<DocumentInfo>): DocumentInfo => ({ id, title: id, author: '佚名', lang: 'zh-Hans', file: `${id}.md`, contentHash: id, ...extra });

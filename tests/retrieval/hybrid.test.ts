@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadIndex, writeIndex, type LoadedIndex } from '../../src/index/store.js';
-import { ModelMismatchError, Retriever } from '../../src/retrieval/hybrid.js';
+import { ModelMismatchError } from '../../src/core/errors.js';
+import { Retriever } from '../../src/retrieval/hybrid.js';
 import { reciprocalRankFusion } from '../../src/retrieval/fusion.js';
 import { FakeEmbedder, sampleCorpus } from '../index/fixtures.js';
 

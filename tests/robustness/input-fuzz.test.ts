@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderAnswer } from '../../src/bot/render.js';
 import { renderCitation, renderSearch, renderTerm } from '../../src/bot/renderLookups.js';
 import { toMessageOptions } from '../../src/bot/respond.js';
-import { UserInputError } from '../../src/service/librarian-api.js';
+import { UserInputError } from '../../src/core/errors.js';
 import type { LibrarianService } from '../../src/service/librarian.js';
 import { detectLang } from '../../src/text/language.js';
 import { discordViolations, isWellFormed, makeWorkspace, openLibrarian, removeWorkspace, runs, strings, summary, foreignLines, type Workspace } from './support.js';

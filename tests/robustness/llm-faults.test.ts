@@ -5,7 +5,7 @@
  * never an unchecked sentence.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Answer } from '../../src/answer/answer.js';
+import type { Answer } from '../../src/core/answer.js';
 import { createLlmComposer, llmStats, type FallbackReason } from '../../src/answer/llm.js';
 import { renderAnswer } from '../../src/bot/render.js';
 import { createLibrarian, type LibrarianService } from '../../src/service/librarian.js';

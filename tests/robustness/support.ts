@@ -3,7 +3,7 @@
  * a checker for Discord's payload limits, and a checker that an answer holds only corpus text and templates.
  */
 import { seededRandom } from '../../src/embedding/svd.js';
-import type { Answer } from '../../src/answer/answer.js';
+import type { Answer } from '../../src/core/answer.js';
 import { phrasesFor } from '../../src/answer/messages.js';
 import { DISCORD_LIMITS as L } from '../../src/bot/discordLimits.js';
 import type { RenderedMessage } from '../../src/bot/render.js';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { DocumentInfo, Passage } from '../../src/chunking/passage.js';
+import type { DocumentInfo, Passage } from '../../src/core/passage.js';
 import type { IngestDeps } from '../../src/service/ingest.js';
 import { FakeEmbedder, makePassage } from '../index/fixtures.js';
 

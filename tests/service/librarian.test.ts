@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LibrarianService } from '../../src/service/librarian.js';
-import { UserInputError } from '../../src/service/librarian-api.js';
+import { UserInputError } from '../../src/core/errors.js';
 import { makeWorkspace, openLibrarian, removeWorkspace, type Workspace } from '../support/workspace.js';
 
 let ws: Workspace;

@@ -1,4 +1,4 @@
-import type { Passage } from '../chunking/passage.js';
+import type { Passage } from './passage.js';
 
 export type QuestionLang = 'zh-Hans' | 'zh-Hant' | 'en';
 
@@ -18,10 +18,27 @@ export interface Citation {
   score: number;
 }
 
-/** An answer that knows nothing of Discord or the terminal. */
+/**
+ * One line of an answer after its lead. A `quote` is verbatim text of citation `n`; a `heading` names one side
+ * of a comparison; a `gloss` gives English names of terms in the quote above it; `prose` is a checked LLM
+ * sentence with its own markers; `related` lists a passage near an unanswered question. Only quotes and prose
+ * carry `[n]`.
+ */
+export type AnswerPart =
+  | { kind: 'quote'; text: string; n: number }
+  | { kind: 'heading'; text: string }
+  | { kind: 'gloss'; text: string }
+  | { kind: 'prose'; text: string }
+  | { kind: 'related'; text: string };
+
+/** An answer that knows nothing of Discord or the terminal: the bot, the CLI and the chat each render it. */
 export interface Answer {
   question: string;
-  /** Body with [n] markers; a one-line lead first, then the cited sentences, then the source list. */
+  /** The first line: states the answer (with its [n]) when one can be checked, else a short neutral phrase. */
+  lead: string;
+  /** The lines after the lead. */
+  parts: AnswerPart[];
+  /** Plain rendering: the lead, the parts (quotes as `- … [n]`), then the numbered source list. */
   text: string;
   citations: Citation[];
   /** False when the corpus has no passage that answers the question. */
