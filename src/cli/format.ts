@@ -7,10 +7,10 @@ export function answerJson(answer: Answer): object {
   return {
     question: answer.question,
     answer: answer.text,
-    lead: answer.lead,
     supported: answer.supported,
     citations: answer.citations.map((c) => ({ n: c.n, id: c.id, docId: c.docId, title: c.title, label: c.label, text: c.text, score: round(c.score) })),
     timings: answer.timings,
+    lead: answer.lead,
     lang: answer.lang,
     composer: answer.composer,
     related: answer.related.map((c) => ({ id: c.id, label: c.label, title: c.title, text: c.text, score: round(c.score) })),
