@@ -3,10 +3,23 @@ import readline from 'node:readline';
 export interface BatchItem {
   id?: string | number;
   question: string;
+  /** Earlier turns of the conversation, oldest first (`answer` optional), as the service's `history`. */
+  history?: { question: string; answer?: string }[];
+}
+
+function parseHistory(value: unknown): BatchItem['history'] {
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value)) throw new Error('"history" must be an array of {"question", "answer"?}');
+  return value.map((turn, i) => {
+    const t = turn as Record<string, unknown>;
+    if (!t || typeof t.question !== 'string') throw new Error(`history[${i}] needs a "question" string`);
+    if (t.answer !== undefined && typeof t.answer !== 'string') throw new Error(`history[${i}].answer must be a string`);
+    return { question: t.question, ...(typeof t.answer === 'string' ? { answer: t.answer } : {}) };
+  });
 }
 
 /**
- * Reads JSONL from a stream ({"id","question"} per line; "query"/"term" accepted as synonyms) and
+ * Reads JSONL from a stream ({"id","question","history"?} per line; "query"/"term" accepted as synonyms) and
  * calls `handle` for each line in order; a bad line yields an {id, error} object instead of stopping.
  */
 export async function runBatch(
@@ -26,7 +39,7 @@ export async function runBatch(
       const parsed = JSON.parse(line) as Record<string, unknown>;
       const question = parsed.question ?? parsed.query ?? parsed.term;
       if (typeof question !== 'string') throw new Error('a "question" string is required');
-      item = { id: parsed.id as string | number | undefined, question };
+      item = { id: parsed.id as string | number | undefined, question, history: parseHistory(parsed.history) };
     } catch (error) {
       errors++;
       write(JSON.stringify({ line: lines, error: `bad input line: ${(error as Error).message}` }));

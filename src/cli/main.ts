@@ -57,7 +57,7 @@ program
   .action(async (words: string[], options: { json?: boolean; batch?: boolean }) => {
     const librarian = await openLibrarian(resolveDirs(globals()));
     if (options.batch) {
-      await runBatch(process.stdin, async (item) => answerJson(await librarian.ask(item.question)));
+      await runBatch(process.stdin, async (item) => answerJson(await librarian.ask(item.question, { history: item.history })));
       return;
     }
     const answer = await librarian.ask(words.join(' '));
