@@ -2,22 +2,20 @@
  * The Discord client: connects, registers the commands, dispatches interactions and mentions, and shuts down cleanly.
  * Discord code lives only in src/bot; everything else goes through the Librarian.
  */
-import { Client, Events, type ChatInputCommandInteraction, GatewayIntentBits, Partials, REST, Routes, type Interaction, type Message } from 'discord.js';
+import { Client, Events, type ChatInputCommandInteraction, GatewayIntentBits, MessageFlags, Partials, PermissionFlagsBits, REST, Routes, type Interaction, type Message } from 'discord.js';
 import { once } from 'node:events';
 import pino, { type Logger } from 'pino';
 import type { Librarian } from '../service/librarian-api.js';
 import { UserInputError } from '../core/errors.js';
-import { AnswerMemory } from './answerMemory.js';
 import { commandPayload, loadCommands } from './commands/index.js';
 import { handleButton, handleSelect } from './components.js';
-import { ConversationStore, type Condense } from './conversation.js';
-import { FeedbackStore } from './feedback.js';
+import { firstTime, LruMap } from './lru.js';
 import { handleMessage } from './mentions.js';
 import { phrasesFor } from './phrases.js';
 import { RateLimiter } from './rateLimit.js';
-import { langOf, NO_MENTIONS, replyEphemeral } from './respond.js';
-import { SeenIds } from './seenInteractions.js';
-import type { BotServices } from './services.js';
+import { langOf, NO_MENTIONS, replyEphemeral, withScript } from './respond.js';
+import { effectiveSettings, type BotServices } from './services.js';
+import { BotState, type ThreadMemoryLimits } from './state.js';
 
 export interface StartBotOptions {
   librarian: Librarian;
@@ -28,11 +26,14 @@ export interface StartBotOptions {
   guildId?: string;
   /** REST base URL (`DISCORD_API_URL`), passed to discord.js as `rest.api`; it appends `/v10/...`. */
   apiUrl?: string;
+  /** Defaults for every server; a server's /config settings take precedence. */
   allowedChannelIds?: string[];
   ratePerMinute?: number;
+  publicAnswers?: boolean;
+  /** The bot's SQLite state (votes, /config settings, thread memory); FEEDBACK_DB. */
   feedbackDb?: string;
+  threadMemory?: Partial<ThreadMemoryLimits>;
   logger?: Logger;
-  condense?: Condense;
   /** Register commands on start (default true). */
   registerCommands?: boolean;
   /** Stop on SIGINT/SIGTERM and exit (default true; tests pass false). */
@@ -94,22 +95,29 @@ function loggableError(error: unknown, token: string): Record<string, unknown> {
 
 /** The first string option's value (the question or query), for answering in its language. */
 function firstText(interaction: ChatInputCommandInteraction): string | undefined {
-  const option = interaction.options.data.find((o) => typeof o.value === 'string');
+  const option = [...interaction.options.data, ...interaction.options.data.flatMap((o) => o.options ?? [])].find((o) => typeof o.value === 'string');
   return option?.value as string | undefined;
+}
+
+/** Whether a failed REST call was the edit of the deferred reply itself (then reporting by editing again is futile). */
+function failedEditingReply(error: unknown): boolean {
+  const e = error as { method?: string; url?: string };
+  return String(e?.method ?? '').toUpperCase() === 'PATCH' && String(e?.url ?? '').includes('/messages/@original');
 }
 
 export async function startBot(opts: StartBotOptions): Promise<RunningBot> {
   if (!opts.token) throw new UserInputError('DISCORD_TOKEN is not set.');
   const logger = opts.logger ?? createBotLogger();
-  const allowed = opts.allowedChannelIds?.length ? new Set(opts.allowedChannelIds) : undefined;
+  const state = new BotState(opts.feedbackDb, opts.threadMemory);
   const services: BotServices = {
     librarian: opts.librarian,
-    feedback: new FeedbackStore(opts.feedbackDb),
+    feedback: state.feedback,
     rateLimiter: new RateLimiter(opts.ratePerMinute ?? 6),
-    conversations: new ConversationStore(),
-    answers: new AnswerMemory(),
+    threads: state.threads,
+    settings: state.settings,
+    defaults: { allowedChannelIds: opts.allowedChannelIds ?? [], ratePerMinute: opts.ratePerMinute ?? 6, publicAnswers: opts.publicAnswers ?? false },
+    answers: new LruMap(2_000),
     logger,
-    condense: opts.condense,
   };
   const commands = await loadCommands();
 
@@ -122,7 +130,7 @@ export async function startBot(opts: StartBotOptions): Promise<RunningBot> {
     ...(opts.apiUrl ? { rest: { api: opts.apiUrl } } : {}),
   });
 
-  const seen = new SeenIds();
+  const seen = new LruMap<true>(5_000);
   const inFlight = new Set<Promise<void>>();
   let stopping = false;
   const track = (work: Promise<void>) => {
@@ -141,18 +149,23 @@ export async function startBot(opts: StartBotOptions): Promise<RunningBot> {
         return;
       }
       if (!interaction.isRepliable()) return;
-      const phrases = phrasesFor(langOf(interaction, interaction.isChatInputCommand() ? firstText(interaction) : undefined));
+      const settings = effectiveSettings(services, interaction.guildId);
+      const phrases = phrasesFor(withScript(langOf(interaction, interaction.isChatInputCommand() ? firstText(interaction) : undefined), settings.script));
       if (stopping) return void (await replyEphemeral(interaction, phrases.shuttingDown));
-      if (allowed && interaction.inGuild()) {
+      const command = interaction.isChatInputCommand() || interaction.isMessageContextMenuCommand() ? commands.get(interaction.commandName) : undefined;
+      if (command?.admin) {
+        // Discord hides admin commands from members without Manage Guild (default permissions), but a server
+        // can override that: the permission is checked again here
+        if (!interaction.inGuild() || !interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild)) return void (await replyEphemeral(interaction, phrases.adminOnly));
+      } else if (settings.channels.length && interaction.inGuild()) {
         const channel = interaction.channel;
         const channelId = channel?.isThread() ? (channel.parentId ?? interaction.channelId) : interaction.channelId;
-        if (!channelId || !allowed.has(channelId)) return void (await replyEphemeral(interaction, phrases.notAllowedHere));
+        if (!channelId || !settings.channels.includes(channelId)) return void (await replyEphemeral(interaction, phrases.notAllowedHere));
       }
-      if (interaction.isChatInputCommand()) {
-        const command = commands.get(interaction.commandName);
+      if (interaction.isChatInputCommand() || interaction.isMessageContextMenuCommand()) {
         if (!command) return void (await replyEphemeral(interaction, phrases.error));
         if (command.rateLimited) {
-          const limit = services.rateLimiter.take(interaction.user.id);
+          const limit = services.rateLimiter.take(interaction.user.id, settings.ratePerMinute);
           if (!limit.ok) return void (await replyEphemeral(interaction, phrases.rateLimited(Math.ceil(limit.retryAfterMs / 1000))));
         }
         await command.execute(interaction, services);
@@ -166,14 +179,19 @@ export async function startBot(opts: StartBotOptions): Promise<RunningBot> {
       logger.error({ err: loggableError(error, opts.token), interaction: interaction.id, name }, 'interaction failed');
       if (!interaction.isRepliable()) return;
       const message = error instanceof UserInputError ? error.message : phrasesFor(langOf(interaction)).error;
-      await replyEphemeral(interaction, message).catch((e) => logger.warn({ err: loggableError(e, opts.token) }, 'could not report the error'));
+      const report =
+        failedEditingReply(error) && interaction.deferred && !interaction.replied
+          ? // the "thinking…" reply cannot be edited even after discord.js's retries: a short follow-up instead
+            interaction.followUp({ content: message, allowedMentions: NO_MENTIONS, ...(interaction.ephemeral ? { flags: MessageFlags.Ephemeral } : {}) })
+          : replyEphemeral(interaction, message);
+      await report.catch((e) => logger.warn({ err: loggableError(e, opts.token) }, 'could not report the error'));
     }
   };
 
   const onMessage = async (message: Message): Promise<void> => {
     if (stopping) return;
     try {
-      await handleMessage(message, services, { allowedChannelIds: allowed });
+      await handleMessage(message, services);
     } catch (error) {
       logger.error({ err: loggableError(error, opts.token), message: message.id, channel: message.channelId }, 'mention failed');
       const text = error instanceof UserInputError ? error.message : phrasesFor(langOf(message as never, message.content)).error;
@@ -182,11 +200,11 @@ export async function startBot(opts: StartBotOptions): Promise<RunningBot> {
   };
 
   client.on(Events.InteractionCreate, (interaction) => {
-    if (!seen.first(`i${interaction.id}`)) return; // the same interaction delivered twice is answered once
+    if (!firstTime(seen, `i${interaction.id}`)) return; // the same interaction delivered twice is answered once
     track(onInteraction(interaction));
   });
   client.on(Events.MessageCreate, (message) => {
-    if (!seen.first(`m${message.id}`)) return;
+    if (!firstTime(seen, `m${message.id}`)) return;
     track(onMessage(message));
   });
   client.on(Events.Error, (error) => logger.error({ err: loggableError(error, opts.token) }, 'client error'));
@@ -212,7 +230,7 @@ export async function startBot(opts: StartBotOptions): Promise<RunningBot> {
       const timeout = new Promise((resolve) => setTimeout(resolve, opts.drainTimeoutMs ?? 15_000).unref());
       await Promise.race([drain, timeout]);
       await client.destroy();
-      services.feedback.close();
+      state.close();
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
       logger.info('bot stopped');

@@ -45,7 +45,7 @@ export async function handleButton(interaction: ButtonInteraction, services: Bot
 export async function handleSelect(interaction: StringSelectMenuInteraction, services: BotServices): Promise<boolean> {
   if (!interaction.customId.startsWith(CUSTOM_ID.cite)) return false;
   const passageId = interaction.values[0] ?? '';
-  const result = services.librarian.cite(passageId);
+  const result = await services.librarian.cite(passageId);
   if (!result) {
     await replyEphemeral(interaction, phrasesFor(langOf(interaction)).passageGone);
     return true;

@@ -6,6 +6,15 @@ import { dirname } from 'node:path';
 
 export const DEFAULT_FEEDBACK_DB = 'data/feedback.sqlite';
 
+/** Opens (creating its folder) a SQLite file in WAL mode; ':memory:' for tests. */
+export function openDatabase(path: string): Database.Database {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  db.pragma('busy_timeout = 5000');
+  return db;
+}
+
 export interface Vote {
   /** Key of the answered interaction or message the buttons belong to. */
   interaction: string;
@@ -28,11 +37,12 @@ export class FeedbackStore {
   private readonly db: Database.Database;
   private readonly salt: string;
 
-  /** `path` ':memory:' for tests; the salt comes from `FEEDBACK_SALT` or is generated once per database. */
-  constructor(path: string = process.env.FEEDBACK_DB || DEFAULT_FEEDBACK_DB, salt: string | undefined = process.env.FEEDBACK_SALT) {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    this.db = new Database(path);
-    this.db.pragma('journal_mode = WAL');
+  /**
+   * `path` ':memory:' for tests, or an open database shared with the bot's other state (src/bot/state.ts);
+   * the salt comes from `FEEDBACK_SALT` or is generated once per database.
+   */
+  constructor(path: string | Database.Database = process.env.FEEDBACK_DB || DEFAULT_FEEDBACK_DB, salt: string | undefined = process.env.FEEDBACK_SALT) {
+    this.db = typeof path === 'string' ? openDatabase(path) : path;
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS feedback (
         interaction TEXT NOT NULL,

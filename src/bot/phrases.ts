@@ -14,6 +14,8 @@ export interface Phrases {
   passageGone: string;
   emptyQuestion: string;
   shuttingDown: string;
+  adminOnly: string;
+  noTextInMessage: string;
 }
 
 const en: Phrases = {
@@ -29,6 +31,8 @@ const en: Phrases = {
   passageGone: 'That passage is no longer in the index.',
   emptyQuestion: 'Ask me a question after the mention, e.g. “@Lodestone What is selective decoupling?”',
   shuttingDown: 'I am restarting — please ask again in a minute.',
+  adminOnly: 'Only members with the Manage Server permission can do this.',
+  noTextInMessage: 'That message has no text I could read.',
 };
 
 const zhHans: Phrases = {
@@ -44,6 +48,8 @@ const zhHans: Phrases = {
   passageGone: '索引中已没有这段文字。',
   emptyQuestion: '请在提及后写下问题，例如“@Lodestone 什么是选择性脱钩？”',
   shuttingDown: '我正在重启，请稍后再问。',
+  adminOnly: '只有拥有“管理服务器”权限的成员可以这样做。',
+  noTextInMessage: '这条消息里没有我能读的文字。',
 };
 
 const zhHant: Phrases = {
@@ -59,6 +65,8 @@ const zhHant: Phrases = {
   passageGone: '索引中已沒有這段文字。',
   emptyQuestion: '請在提及後寫下問題，例如「@Lodestone 什麼是選擇性脫鉤？」',
   shuttingDown: '我正在重新啟動，請稍後再問。',
+  adminOnly: '只有擁有「管理伺服器」權限的成員可以這樣做。',
+  noTextInMessage: '這則訊息裡沒有我能讀的文字。',
 };
 
 export function phrasesFor(lang: QuestionLang | undefined): Phrases {

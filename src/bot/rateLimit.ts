@@ -8,13 +8,13 @@ export class RateLimiter {
     private readonly windowMs = 60_000,
   ) {}
 
-  /** Records a question when allowed; otherwise returns how long to wait. */
-  take(userId: string): { ok: true } | { ok: false; retryAfterMs: number } {
+  /** Records a question when allowed; otherwise returns how long to wait. `perMinute` overrides the default (a server's /config rate-limit). */
+  take(userId: string, perMinute = this.perMinute): { ok: true } | { ok: false; retryAfterMs: number } {
     const t = this.now();
     const recent = (this.hits.get(userId) ?? []).filter((at) => t - at < this.windowMs);
-    if (recent.length >= this.perMinute) {
+    if (recent.length >= perMinute) {
       this.hits.set(userId, recent);
-      return { ok: false, retryAfterMs: this.windowMs - (t - recent[0]) };
+      return { ok: false, retryAfterMs: this.windowMs - (t - recent[recent.length - perMinute]) };
     }
     recent.push(t);
     this.hits.set(userId, recent);

@@ -3,6 +3,7 @@ import { MessageFlags, type BaseInteraction, type MessageCreateOptions, type Rep
 import type { QuestionLang } from '../core/answer.js';
 import { detectLang } from '../text/language.js';
 import type { RenderedMessage } from './render.js';
+import type { ScriptPreference } from './state.js';
 
 /** Mentions in questions or passages (@everyone, roles, users) must never notify anyone. */
 export const NO_MENTIONS = { parse: [] as never[], repliedUser: false };
@@ -14,6 +15,11 @@ export function langOf(interaction: BaseInteraction, text?: string): QuestionLan
   if (locale === 'zh-TW') return 'zh-Hant';
   if (locale === 'zh-CN') return 'zh-Hans';
   return 'en';
+}
+
+/** A server's script preference applied to a Chinese question's language (English stays English). */
+export function withScript(lang: QuestionLang, script: ScriptPreference): QuestionLang {
+  return script !== 'follow' && lang !== 'en' ? script : lang;
 }
 
 /** Edits the deferred reply with the first message and sends the rest as follow-ups of the same visibility. */
@@ -37,7 +43,8 @@ export async function replyEphemeral(interaction: RepliableInteraction, content:
   if (!interaction.deferred && !interaction.replied) {
     await interaction.reply(payload);
   } else if (interaction.deferred && !interaction.replied && interaction.ephemeral) {
-    await interaction.editReply({ content, embeds: [], components: [], allowedMentions: NO_MENTIONS });
+    // when editing the "thinking…" reply is what keeps failing, a follow-up still reaches the user
+    await interaction.editReply({ content, embeds: [], components: [], allowedMentions: NO_MENTIONS }).catch(() => interaction.followUp(payload));
   } else {
     // a public deferred reply would show the error to everyone: remove it and tell only the user
     if (interaction.deferred && !interaction.replied) await interaction.deleteReply().catch(() => undefined);

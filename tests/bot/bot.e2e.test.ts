@@ -16,6 +16,7 @@ import { CUSTOM_ID } from '../../src/bot/render.js';
 import { SHARED_CORPUS_DIR } from '../support/paths.js';
 import { startDiscordServer, type FakeDiscordServer, type RecordedCall } from '../support/discord-server.js';
 import { autocomplete, buttonClick, guildMessage, makeUser, selectChoice, slashCommand } from '../support/discord-payloads.js';
+import { discordSchema, SCHEMA_SKIP_REASON } from './discord-schema.js';
 
 const TOKEN = 'MTIzNDU2Nzg5MDEyMzQ1Njc4.test-token.never-logged-xyz';
 const ACK_WINDOW_MS = 3_000;
@@ -200,8 +201,36 @@ describe('Discord bot against a local Discord-compatible server', () => {
     server.dispatch('MESSAGE_CREATE', guildMessage(server, user, '那稀土呢？', { channelId: threadId }));
     await server.waitForCall((c) => c.method === 'POST' && c.path === `/channels/${threadId}/messages`, { since: followSince, timeoutMs: 30_000 });
     const followUp = asked.slice(before).at(-1)!;
+    // the bot passes the thread's turns; the service condenses the follow-up into a standalone question
+    expect(followUp.question).toBe('那稀土呢？');
     expect(followUp.options?.history?.[0].question).toContain('关键矿物供应链');
-    expect(followUp.question).toMatch(/^那稀土呢？.*(矿物|脱钩|供应链)/);
+    expect(followUp.options?.history?.[0].answer).toMatch(/\S/);
+  });
+
+  it('/cite autocomplete for a single character (锂) offers the passage /cite passage:锂 quotes', async () => {
+    const quoted = real.cite('锂');
+    expect(quoted).not.toBeNull();
+    const { callback } = await dispatchInteraction(autocomplete(server, makeUser(), 'cite', 'passage', '锂'));
+    expect(callback.body.type).toBe(8);
+    const values = callback.body.data.choices.map((c: any) => c.value);
+    expect(values.length).toBeGreaterThan(0);
+    expect(values[0]).toBe(quoted!.passage.id);
+  });
+
+  it('an ephemeral deferred reply whose edit keeps failing ends in a short ephemeral follow-up, not "thinking…" forever', async () => {
+    const payload = slashCommand(server, makeUser(), 'ask', { question: '什么是选择性脱钩？' });
+    const fault = server.injectRestFault({ match: isEdit(payload.token), times: 1_000, status: 500, json: { message: '500: Internal Server Error', code: 0 } });
+    try {
+      const since = server.calls.length;
+      server.dispatch('INTERACTION_CREATE', payload);
+      const followUp = await server.waitForCall((c) => c.method === 'POST' && c.path === `/webhooks/${server.applicationId}/${payload.token}`, { since, timeoutMs: 60_000 });
+      expect(fault.hits).toBeGreaterThan(1); // discord.js retried the edit first
+      expect(followUp.body.flags).toBe(64);
+      expect(followUp.body.content.length).toBeLessThan(200);
+      expect(followUp.body.allowed_mentions.parse).toEqual([]);
+    } finally {
+      fault.times = 0;
+    }
   });
 
   it('an interaction delivered twice is answered once', async () => {
@@ -251,6 +280,14 @@ describe('Discord bot against a local Discord-compatible server', () => {
     expect(result).toEqual({ count: 6, scope: 'global' });
     const put = await server.waitForCall((c) => c.method === 'PUT' && c.path === `/applications/${server.applicationId}/commands`, { since });
     expect(put.body).toHaveLength(6);
+  });
+
+  it.skipIf(!discordSchema())(`every REST body the bot sent validates against Discord's OpenAPI schema and its limits${discordSchema() ? '' : ` (skipped: ${SCHEMA_SKIP_REASON})`}`, () => {
+    const schema = discordSchema()!;
+    const sent = server.calls.filter((c) => c.method !== 'GET');
+    expect(sent.length).toBeGreaterThan(20);
+    const problems = sent.flatMap((c) => schema.violations(c));
+    expect(problems).toEqual([]);
   });
 
   it('never writes the token to the logs', () => {

@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { carryOverTerms, ConversationStore } from '../../src/bot/conversation.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { FeedbackStore } from '../../src/bot/feedback.js';
+import { firstTime, LruMap } from '../../src/bot/lru.js';
 import { RateLimiter } from '../../src/bot/rateLimit.js';
-import { SeenIds } from '../../src/bot/seenInteractions.js';
+import { BotState } from '../../src/bot/state.js';
 
 describe('RateLimiter', () => {
   it('allows 6 questions a minute per user, then says how long to wait', () => {
@@ -32,35 +35,58 @@ describe('FeedbackStore', () => {
   });
 });
 
-describe('conversation context', () => {
-  it.each([
-    ['美国对华关键矿物脱钩的手段有哪些？', '那稀土呢？', /^那稀土呢？ .*矿物/],
-    ['What is selective decoupling?', 'Why did they do it?', /decoupl/],
-  ])('a short follow-up carries the previous question\'s terms: %s → %s', (previous, followUp, expected) => {
-    expect(carryOverTerms(previous, followUp)).toMatch(expected);
+describe('thread memory (SQLite)', () => {
+  it('keeps the newest turns per thread, survives reopening the file, and forgets quiet threads', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lodestone-state-'));
+    try {
+      let now = 0;
+      const file = join(dir, 'state.sqlite');
+      const first = new BotState(file, { maxTurns: 2, now: () => now });
+      first.threads.add('t', { question: 'q1', answer: 'a1' });
+      first.threads.add('t', { question: 'q2' });
+      first.threads.add('t', { question: 'q3', answer: 'a3' });
+      first.threads.markRefused('t');
+      first.close();
+      const second = new BotState(file, { maxTurns: 2, ttlMs: 1_000, now: () => now });
+      expect(second.threads.has('t')).toBe(true);
+      expect(second.threads.history('t')).toEqual([{ question: 'q2' }, { question: 'q3', answer: 'a3' }]);
+      expect(second.threads.refused('t')).toBe(true);
+      now = 1_001;
+      expect(second.threads.has('t')).toBe(false);
+      expect(second.threads.history('t')).toEqual([]);
+      second.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
-  it('a self-contained follow-up is left alone', () => {
-    const q = 'What does the paper say about rare earth export controls in 2023?';
-    expect(carryOverTerms('What is decoupling?', q)).toBe(q);
-  });
-
-  it('uses the condensing function when given, and falls back when it fails', async () => {
-    const store = new ConversationStore();
-    store.add('t', { question: '什么是脱钩？', standalone: '什么是脱钩？', answer: '……' });
-    expect(await store.standalone('t', '为什么？', async (history, q) => `${history[0].question} ${q}`)).toBe('什么是脱钩？ 为什么？');
-    expect(await store.standalone('t', '为什么？', async () => { throw new Error('LLM down'); })).toMatch(/脱钩/);
-    expect(await store.standalone('other', '为什么？')).toBe('为什么？');
+  it('remembers at most maxThreads threads, forgetting the least recently active', () => {
+    let now = 0;
+    const state = new BotState(':memory:', { maxThreads: 2, now: () => now });
+    for (const id of ['a', 'b', 'c']) {
+      now += 1;
+      state.threads.open(id);
+    }
+    expect(state.threads.size).toBe(2);
+    expect(state.threads.has('a')).toBe(false);
+    expect(state.threads.has('c')).toBe(true);
+    state.close();
   });
 });
 
-describe('SeenIds', () => {
-  it('answers an id once and forgets the oldest beyond capacity', () => {
-    const seen = new SeenIds(2);
-    expect(seen.first('a')).toBe(true);
-    expect(seen.first('a')).toBe(false);
-    seen.first('b');
-    seen.first('c');
-    expect(seen.first('a')).toBe(true);
+describe('LruMap', () => {
+  it('answers an id once and forgets the least recently used beyond capacity', () => {
+    const seen = new LruMap<true>(2);
+    expect(firstTime(seen, 'a')).toBe(true);
+    expect(firstTime(seen, 'a')).toBe(false);
+    firstTime(seen, 'b');
+    firstTime(seen, 'c');
+    expect(firstTime(seen, 'a')).toBe(true);
+    const answers = new LruMap<number>(2);
+    answers.set('x', 1);
+    answers.set('y', 2);
+    answers.get('x'); // x is now the most recently used
+    answers.set('z', 3);
+    expect([answers.has('x'), answers.has('y'), answers.has('z')]).toEqual([true, false, true]);
   });
 });

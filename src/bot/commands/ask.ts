@@ -30,6 +30,6 @@ export async function execute(interaction: ChatInputCommandInteraction, services
     key: interaction.id,
     question,
   });
-  services.answers.remember(interaction.id, { question, passageIds: listedCitations(answer).map((c) => c.id), lang: answer.lang });
+  services.answers.set(interaction.id, { question, passageIds: listedCitations(answer).map((c) => c.id), lang: answer.lang });
   await replyWith(interaction, messages);
 }

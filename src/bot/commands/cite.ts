@@ -14,7 +14,7 @@ export const data = new SlashCommandBuilder()
 
 export async function execute(interaction: ChatInputCommandInteraction, services: BotServices): Promise<void> {
   const query = interaction.options.getString('passage', true).trim();
-  const result = services.librarian.cite(query);
+  const result = await services.librarian.cite(query);
   if (!result) {
     await replyEphemeral(interaction, phrasesFor(langOf(interaction, query)).passageGone);
     return;
@@ -25,9 +25,13 @@ export async function execute(interaction: ChatInputCommandInteraction, services
 
 export async function autocomplete(interaction: AutocompleteInteraction, services: BotServices): Promise<void> {
   const prefix = String(interaction.options.getFocused() ?? '');
-  const choices = services.librarian
-    .citeChoices(prefix)
-    .slice(0, L.autocompleteChoices)
-    .map((c) => ({ name: clip(c.name, L.choiceName), value: c.value.slice(0, L.choiceValue) }));
-  await interaction.respond(choices);
+  const choices = services.librarian.citeChoices(prefix);
+  // what `/cite passage:<prefix>` would quote comes first, so the list never disagrees with the command
+  const found = prefix.trim() ? await services.librarian.cite(prefix) : null;
+  if (found && found.passage.id.length <= L.choiceValue && !choices.some((c) => c.value === found.passage.id)) {
+    choices.unshift({ name: `${found.passage.label} — ${found.passage.text.replace(/\s+/g, ' ')}`, value: found.passage.id });
+  }
+  await interaction.respond(
+    choices.slice(0, L.autocompleteChoices).map((c) => ({ name: clip(c.name, L.choiceName), value: c.value.slice(0, L.choiceValue) })),
+  );
 }

@@ -1,20 +1,29 @@
 /**
- * The command loader: every other file in this folder is a command exporting `data` (a SlashCommandBuilder)
- * and `execute` (+ `autocomplete`). Adding a command is adding a file; this builds both the registration
- * payload and the dispatch table from the folder.
+ * The command loader: every other file in this folder is a command exporting `data` (a SlashCommandBuilder,
+ * or a ContextMenuCommandBuilder for a message context menu) and `execute` (+ `autocomplete`). Adding a
+ * command is adding a file; this builds both the registration payload and the dispatch table from the folder.
  */
-import type { AutocompleteInteraction, ChatInputCommandInteraction, RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
+import type {
+  AutocompleteInteraction,
+  ChatInputCommandInteraction,
+  MessageContextMenuCommandInteraction,
+  RESTPostAPIApplicationCommandsJSONBody,
+} from 'discord.js';
 import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { BotServices } from '../services.js';
 
-export interface CommandModule {
-  data: { name: string; toJSON(): RESTPostAPIChatInputApplicationCommandsJSONBody };
-  execute(interaction: ChatInputCommandInteraction, services: BotServices): Promise<void>;
+export type CommandInteraction = ChatInputCommandInteraction | MessageContextMenuCommandInteraction;
+
+export interface CommandModule<I extends CommandInteraction = any> {
+  data: { name: string; toJSON(): RESTPostAPIApplicationCommandsJSONBody };
+  execute(interaction: I, services: BotServices): Promise<void>;
   autocomplete?(interaction: AutocompleteInteraction, services: BotServices): Promise<void>;
   /** Counts towards the per-user question rate limit. */
   rateLimited?: boolean;
+  /** Server administration (/config, /docs, /report): answered in any channel, only to members with Manage Guild. */
+  admin?: boolean;
 }
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -40,7 +49,7 @@ export function loadCommands(): Promise<Map<string, CommandModule>> {
   return loaded;
 }
 
-/** Registration payload for PUT /applications/:id/(guilds/:gid/)commands. */
-export async function commandPayload(): Promise<RESTPostAPIChatInputApplicationCommandsJSONBody[]> {
+/** Registration payload for PUT /applications/:id/(guilds/:gid/)commands: slash commands and message context menus. */
+export async function commandPayload(): Promise<RESTPostAPIApplicationCommandsJSONBody[]> {
   return [...(await loadCommands()).values()].map((c) => c.data.toJSON());
 }
