@@ -194,6 +194,12 @@ describe('Discord bot against a local Discord-compatible server', () => {
     const answer = await server.waitForCall((c) => c.method === 'POST' && c.path === `/channels/${threadId}/messages`, { since, timeoutMs: 30_000 });
     expect(answer.body.embeds[0].description).toMatch(/\[\d+\]/);
     expect(answer.body.allowed_mentions.parse).toEqual([]);
+    // progress on the asker's message: 🤔 while working, then ✅ (and 🤔 removed)
+    const reactions = `/channels/${server.channelId}/messages/${mention.id}/reactions`;
+    await server.waitForCall((c) => c.method === 'PUT' && c.path === `${reactions}/✅/@me`, { since });
+    const progress = server.callsSince(since).filter((c) => c.path.startsWith(reactions) || c.path === `/channels/${threadId}/messages`).map((c) => `${c.method} ${c.path.replace(reactions, '').replace(`/channels/${threadId}/messages`, 'answer')}`);
+    expect(progress).toEqual(['PUT /🤔/@me', 'POST answer', 'DELETE /🤔/@me', 'PUT /✅/@me']);
+    expect(server.reactions.get(`${server.channelId}/${mention.id}`)).toEqual(['✅']);
     console.log('REST calls for one mention:\n  ' + summary(server.callsSince(since)).join('\n  '));
 
     const before = asked.length;
@@ -207,8 +213,17 @@ describe('Discord bot against a local Discord-compatible server', () => {
     expect(followUp.options?.history?.[0].answer).toMatch(/\S/);
   });
 
+  it('a mention the documents cannot answer ends with ❓ instead of ✅', async () => {
+    const since = server.calls.length;
+    const mention = guildMessage(server, makeUser(), `<@${server.applicationId}> 法国的首都是哪里？`, { mentionBot: true });
+    server.dispatch('MESSAGE_CREATE', mention);
+    const key = `${server.channelId}/${mention.id}`;
+    await server.waitForCall((c) => c.method === 'PUT' && c.path.startsWith(`/channels/${server.channelId}/messages/${mention.id}/reactions/❓`), { since, timeoutMs: 30_000 });
+    expect(server.reactions.get(key)).toEqual(['❓']);
+  });
+
   it('/cite autocomplete for a single character (锂) offers the passage /cite passage:锂 quotes', async () => {
-    const quoted = real.cite('锂');
+    const quoted = await real.cite('锂');
     expect(quoted).not.toBeNull();
     const { callback } = await dispatchInteraction(autocomplete(server, makeUser(), 'cite', 'passage', '锂'));
     expect(callback.body.type).toBe(8);

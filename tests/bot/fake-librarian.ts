@@ -40,7 +40,7 @@ export function fakeLibrarian(calls: { question: string; options?: AskOptions }[
     },
     term: (query) => ({ query, entries: [], suggestions: ['脱钩'] }),
     termChoices: (prefix) => Array.from({ length: 40 }, (_, i) => ({ name: `${prefix || '脱钩'} ${i}`, value: `t${i}` })),
-    cite: (id) => {
+    cite: async (id) => {
       const passage = passages.find((p) => p.id === id);
       return passage ? { passage, citation: `“${passage.text}” — ${passage.label}，${title}`, title } : null;
     },

@@ -69,6 +69,8 @@ export class FakeDiscordServer extends EventEmitter {
   readonly botUser: FakeUser;
   /** Messages by channel id, newest last. */
   readonly messages = new Map<string, any[]>();
+  /** The bot's own reactions by `channelId/messageId`, in the order added (PUT/DELETE …/reactions/:emoji/@me). */
+  readonly reactions = new Map<string, string[]>();
   /** Thread channels created through the REST API, by id. */
   readonly threads = new Map<string, any>();
   private http!: Server;
@@ -331,6 +333,14 @@ export class FakeDiscordServer extends EventEmitter {
       return { status: 200, json: this.storeWebhookMessage(`${m[1]}/${m[2]}`, snowflake(), body) };
     }
     if ((m = path.match(/^\/channels\/(\d+)\/typing$/))) return { status: 204 };
+    if ((method === 'PUT' || method === 'DELETE') && (m = path.match(/^\/channels\/(\d+)\/messages\/(\d+)\/reactions\/([^/]+)\/@me$/))) {
+      const key = `${m[1]}/${m[2]}`;
+      const mine = new Set(this.reactions.get(key) ?? []);
+      if (method === 'PUT') mine.add(m[3]);
+      else mine.delete(m[3]);
+      this.reactions.set(key, [...mine]);
+      return { status: 204 };
+    }
     if (method === 'POST' && (m = path.match(/^\/channels\/(\d+)\/messages\/(\d+)\/threads$/))) {
       const thread = {
         id: snowflake(),

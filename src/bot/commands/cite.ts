@@ -25,11 +25,13 @@ export async function execute(interaction: ChatInputCommandInteraction, services
 
 export async function autocomplete(interaction: AutocompleteInteraction, services: BotServices): Promise<void> {
   const prefix = String(interaction.options.getFocused() ?? '');
-  const choices = services.librarian.citeChoices(prefix);
+  let choices = services.librarian.citeChoices(prefix);
   // what `/cite passage:<prefix>` would quote comes first, so the list never disagrees with the command
   const found = prefix.trim() ? await services.librarian.cite(prefix) : null;
-  if (found && found.passage.id.length <= L.choiceValue && !choices.some((c) => c.value === found.passage.id)) {
-    choices.unshift({ name: `${found.passage.label} — ${found.passage.text.replace(/\s+/g, ' ')}`, value: found.passage.id });
+  if (found && found.passage.id.length <= L.choiceValue) {
+    const id = found.passage.id;
+    const own = choices.find((c) => c.value === id) ?? { name: `${found.passage.label} — ${found.passage.text.replace(/\s+/g, ' ')}`, value: id };
+    choices = [own, ...choices.filter((c) => c.value !== id)];
   }
   await interaction.respond(
     choices.slice(0, L.autocompleteChoices).map((c) => ({ name: clip(c.name, L.choiceName), value: c.value.slice(0, L.choiceValue) })),
