@@ -1,4 +1,5 @@
 import { clipChars } from '../text/clip.js';
+import { isUnknownAuthor } from '../corpus/document.js';
 import type { Answer, ScoredPassage } from '../core/answer.js';
 import type { CiteResult, SourceSummary, TermResult } from '../service/librarian-api.js';
 
@@ -78,8 +79,9 @@ export function sourcesText(sources: SourceSummary[]): string {
   return sources
     .map((s) => {
       const kinds = Object.entries(s.byKind).map(([k, n]) => `${n} ${k}`).join(', ');
-      const meta = [s.doc.author, s.doc.venue, s.doc.year].filter(Boolean).join(', ');
-      return `${s.doc.id}: ${s.doc.title}${meta ? ` — ${meta}` : ''} (${s.doc.lang}; ${s.passages} passages: ${kinds})`;
+      const year = s.doc.year !== undefined && !String(s.doc.venue ?? '').includes(String(s.doc.year)) ? s.doc.year : undefined;
+      const meta = [isUnknownAuthor(s.doc.author) ? undefined : s.doc.author, s.doc.venue, year].filter(Boolean).join(', ');
+      return `${s.doc.id}: ${s.doc.title}${meta ? ` — ${meta}` : ''} (${s.doc.lang}; ${s.passages} passage${s.passages === 1 ? '' : 's'}: ${kinds})`;
     })
     .join('\n');
 }

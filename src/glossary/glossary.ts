@@ -87,6 +87,11 @@ function spellings(form: string): string[] {
   return [...new Set([form, toSimplified(form), toTraditional(form)])];
 }
 
+/** A form without the quotation marks around or inside it: “脫鉤” → 脫鉤, 《芯片法案》 → 芯片法案. */
+function unquoted(form: string): string {
+  return form.replace(/[“”‘’"「」『』《》〈〉]/gu, '').trim();
+}
+
 function mergeGroups(candidates: TermCandidate[], curated: CuratedEntry[]): Group[] {
   const groups: Group[] = [];
   const byKey = new Map<string, Group>();
@@ -126,11 +131,13 @@ function mergeGroups(candidates: TermCandidate[], curated: CuratedEntry[]): Grou
   }
   for (const g of groups) {
     const termKey = searchKey(g.term);
-    const seen = new Set<string>([g.term]);
+    // “脱钩” and 《…》 are the term in quotation marks, not another name for it
+    const seen = new Set<string>([unquoted(g.term)]);
     const aliases: string[] = [];
-    for (const alias of [...g.aliases, ...spellings(g.term)].flatMap(spellings)) {
-      if (seen.has(alias) || alias === '') continue;
-      seen.add(alias);
+    const forms = [...g.aliases, ...spellings(g.term)].flatMap(spellings);
+    for (const alias of [...forms.filter((f) => unquoted(f) === f), ...forms.filter((f) => unquoted(f) !== f)]) {
+      if (seen.has(unquoted(alias)) || unquoted(alias) === '') continue;
+      seen.add(unquoted(alias));
       if (alias !== g.term && !(searchKey(alias) === termKey && alias === toSimplified(alias) && g.term === toSimplified(g.term))) aliases.push(alias);
     }
     g.aliases = aliases;

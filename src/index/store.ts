@@ -285,9 +285,21 @@ export function loadIndex(indexDir: string): LoadedIndex {
   } catch (error) {
     return fail(`manifest unreadable: ${(error as Error).message}`);
   }
+  if (!manifest || typeof manifest !== 'object') fail(`manifest is ${JSON.stringify(manifest)}, not an object`);
   if (manifest.formatVersion !== INDEX_FORMAT_VERSION) {
     fail(`format version ${manifest.formatVersion}, this Lodestone reads ${INDEX_FORMAT_VERSION}`);
   }
+  // fields a bit flip can rename or garble: each named with the value found, never "undefined floats" later on
+  const wholeNumber = (field: string, value: unknown, min: number) => {
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
+      fail(`manifest field "${field}" is ${value === undefined ? 'missing' : JSON.stringify(value)}, expected a whole number ≥ ${min}`);
+    }
+  };
+  wholeNumber('dimensions', manifest.dimensions, 1);
+  wholeNumber('passageCount', manifest.passageCount, 0);
+  if (!manifest.hnsw || typeof manifest.hnsw !== 'object') fail(`manifest field "hnsw" is ${manifest.hnsw === undefined ? 'missing' : JSON.stringify(manifest.hnsw)}`);
+  for (const key of ['m', 'efConstruction', 'ef'] as const) wholeNumber(`hnsw.${key}`, manifest.hnsw[key], 1);
+  if (typeof manifest.modelId !== 'string' || manifest.modelId === '') fail(`manifest field "modelId" is ${manifest.modelId === undefined ? 'missing' : JSON.stringify(manifest.modelId)}`);
   if (!manifest.checksums || typeof manifest.checksums !== 'object') fail('manifest has no checksums');
   for (const required of [FILES.documents, FILES.passages, FILES.vectors, FILES.hnsw, FILES.lexical, FILES.postings]) {
     if (!(required in manifest.checksums)) fail(`manifest lists no ${required}`);
@@ -317,7 +329,7 @@ export function loadIndex(indexDir: string): LoadedIndex {
     if (lexical.size !== passages.length) fail(`lexical index covers ${lexical.size} passages, not ${passages.length}`);
     return new LoadedIndex(dir, generation, manifest, documents, passages, vectors, dense, lexical);
   } catch (error) {
-    if (error instanceof IndexError) throw error;
+    if (error instanceof IndexError && error.message.startsWith(`index ${dir} is unusable`)) throw error;
     return fail((error as Error).message);
   }
 }

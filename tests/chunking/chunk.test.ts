@@ -123,11 +123,11 @@ describe('a user-added markdown document', () => {
     const passages = chunkDocument(doc);
     expect(passages.map((p) => p.kind)).toEqual(['paragraph', 'footnote', 'paragraph']);
     const [first, note, second] = passages;
-    expect(first).toMatchObject({ sectionPath: ['Background'], label: '锂笔记 · Background¶1', text: '锂是电池的关键原料。智利和阿根廷储量丰富。' });
+    expect(first).toMatchObject({ sectionPath: ['Background'], label: 'notes · Background¶1', text: '锂是电池的关键原料。智利和阿根廷储量丰富。' });
     expect(first.footnotes).toEqual([note.id]);
     expect(note.citedBy).toEqual([first.id]);
-    expect(note.label).toBe('锂笔记 · 注①（Background）');
-    expect(second.label).toBe('锂笔记 · 二¶1');
+    expect(note.label).toBe('notes · 注①（Background）');
+    expect(second.label).toBe('notes · 二¶1');
     expect(second.id).toMatch(/^notes:2:p[0-9a-f]{4}$/);
     expect(passages.map((p) => p.ordinal)).toEqual([0, 1, 2]);
     expect(second.searchKey).toBe('美国希望减少对外依赖。');

@@ -50,7 +50,9 @@ describe('citePassage', () => {
     expect(result.citation).toContain(result.passage.label);
     expect(result.citation).toContain(`《${doc.title}》`);
     expect(result.citation).toContain(doc.author);
-    if (doc.year !== undefined) expect(result.citation).toContain(String(doc.year));
+    // the year once after the label (the venue 《世界经济与政治》2024年第1期 already carries it)
+    const source = result.citation.slice(result.citation.lastIndexOf(result.passage.label) + result.passage.label.length);
+    if (doc.year !== undefined) expect(source.split(String(doc.year)).length - 1, source).toBe(1);
     expect(result.citation).toContain(`${result.passage.text.slice(0, 40)}`);
   });
 });
@@ -64,6 +66,14 @@ describe('formatCitation', () => {
   it('writes Chinese documents with Chinese punctuation', () => {
     const doc: DocumentInfo = { id: 'x', title: '芯片战争', author: '米勒', year: 2023, lang: 'zh-Hans', file: 'x.md', contentHash: '' };
     expect(formatCitation(passage, doc)).toBe('“Chips matter.” — Smith 2020 · ¶1，米勒《芯片战争》，2023');
+  });
+  it('names the year once when the venue already carries it', () => {
+    const doc: DocumentInfo = { id: 'x', title: '芯片战争', author: '周亚敏', year: 2024, venue: '《世界经济与政治》2024年第1期', lang: 'zh-Hans', file: 'x.md', contentHash: '' };
+    expect(formatCitation(passage, doc)).toBe('“Chips matter.” — Smith 2020 · ¶1，周亚敏《芯片战争》，《世界经济与政治》2024年第1期');
+  });
+  it('leaves out an unknown author instead of printing "unknown"', () => {
+    const doc: DocumentInfo = { id: 'x', title: '芯片战争', author: 'unknown', lang: 'zh-Hans', file: 'x.md', contentHash: '' };
+    expect(formatCitation(passage, doc)).toBe('“Chips matter.” — Smith 2020 · ¶1，《芯片战争》');
   });
 });
 

@@ -36,6 +36,20 @@ describe('lookup', () => {
     for (const form of forms) expect(termOf(form), form).toBe(term);
   });
 
+  it('lists as aliases other names, never the term itself in quotation marks (“脱钩” / “脫鉤”)', () => {
+    const unquoted = (f: string) => f.replace(/[“”‘’"「」『』《》]/gu, '');
+    for (const entry of glossary.entries) {
+      const bare = entry.aliases.map(unquoted);
+      expect(bare, entry.term).not.toContain(unquoted(entry.term));
+      expect(new Set(bare).size, `${entry.term}: ${entry.aliases.join(' / ')}`).toBe(bare.length);
+    }
+    const decoupling = glossary.lookup('脫鉤').entries[0];
+    expect(decoupling.term).toBe('脱钩');
+    expect(decoupling.aliases).toContain('脫鉤');
+    expect(decoupling.aliases).toContain('decoupling');
+    expect(termOf('“脱钩”')).toBe('脱钩');
+  });
+
   it('tolerates a wrong character: 脱勾 finds 脱钩', () => {
     const { entries } = glossary.lookup('脱勾');
     expect(entries.map((e) => e.term)).toContain('脱钩');
