@@ -73,9 +73,9 @@ async function replayRetrieval(librarian: LibrarianService, questions: string[])
     const prepared = prepareQuery(q);
     const vector = await embedder.embedQuery(prepared.embedText);
     const t0 = performance.now();
-    const d = index.dense.search(vector, DEPTH);
+    const d = await index.dense.search(vector, DEPTH);
     const t1 = performance.now();
-    const l = index.lexical.search(prepared.lexicalTerms, DEPTH);
+    const l = await index.lexical.search(prepared.lexicalTerms, DEPTH);
     const t2 = performance.now();
     reciprocalRankFusion(
       [

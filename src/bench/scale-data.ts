@@ -1,4 +1,5 @@
 import type { TextEmbedder } from '../embedding/embedder-api.js';
+import type { IndexSnapshot } from '../index/api.js';
 import { clusteredBaseVectors, seededRandom, synthesiseText, synthesiseVectors, toMatrix, type VectorMatrix } from './synthetic.js';
 
 /** The real passages the synthetic corpora grow from, and the embedder that made their vectors. */
@@ -11,10 +12,10 @@ export interface ScaleBase {
 }
 
 /** Passage vectors and texts of a built index (through the librarian's own retriever), or a stand-in. */
-export async function loadScaleBase(librarian: { searcher(o?: { expand?: boolean }): { index: { allVectors(): readonly Float32Array[]; passages: { text: string }[] }; embedder: TextEmbedder } } | undefined, why?: string): Promise<ScaleBase> {
+export async function loadScaleBase(librarian: { searcher(o?: { expand?: boolean }): { index: Pick<IndexSnapshot, 'passages' | 'vectorOf'>; embedder: TextEmbedder } } | undefined, why?: string): Promise<ScaleBase> {
   if (librarian) {
     const { index, embedder } = librarian.searcher();
-    const vectors = index.allVectors();
+    const vectors = index.passages.flatMap((p) => index.vectorOf(p.id) ?? []);
     if (vectors.length >= 2) {
       return {
         base: toMatrix(vectors),

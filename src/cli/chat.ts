@@ -25,7 +25,7 @@ export async function chatReply(librarian: LibrarianService, line: string, histo
       return arg ? termText(librarian.term(arg)) : 'usage: /term <term>';
     case '/cite': {
       if (!arg) return 'usage: /cite <passage id or words>';
-      const result = librarian.cite(arg);
+      const result = await librarian.cite(arg);
       return result ? citeText(result) : `no passage matches “${arg}”`;
     }
     case '/search':

@@ -105,7 +105,7 @@ program
   .option('--json', 'print JSON')
   .action(async (words: string[], options: { json?: boolean }) => {
     const librarian = await openLibrarian(resolveDirs(globals()));
-    const result = librarian.cite(words.join(' '));
+    const result = await librarian.cite(words.join(' '));
     if (!result) {
       process.stderr.write(`no passage matches “${words.join(' ')}”\n`);
       process.exitCode = 2;
@@ -160,6 +160,25 @@ program
   .action(async () => {
     const { runDeployCommands } = await import('./start.js');
     await runDeployCommands();
+  });
+
+const models = program.command('models').description('embedding models: the presets and the download cache; fetch one ahead of time');
+models
+  .command('list', { isDefault: true })
+  .description('the presets, which are cached, what EMBEDDING_MODEL picks, and the index’s model')
+  .option('--json', 'print JSON')
+  .action(async (options: { json?: boolean }) => {
+    const { listModels, modelListingText } = await import('./models.js');
+    const listing = await listModels(resolveDirs(globals()));
+    console.log(options.json ? JSON.stringify(listing) : modelListingText(listing));
+  });
+models
+  .command('pull')
+  .description('download a hub preset into the cache (default: EMBEDDING_MODEL, else the default preset) and print where it went')
+  .argument('[preset]', 'a preset name, e.g. Xenova/multilingual-e5-small')
+  .action(async (preset: string | undefined) => {
+    const { pullModel } = await import('./models.js');
+    console.log(await pullModel(preset));
   });
 
 program

@@ -49,12 +49,13 @@ export class DenseIndex {
     this.hnsw.writeIndexSync(file);
   }
 
-  search(vector: Float32Array | number[], k: number): DenseHit[] {
+  /** Top-k by cosine similarity; `ef` overrides the tuned candidate list for this search. */
+  search(vector: Float32Array | number[], k: number, efOverride?: number): DenseHit[] {
     const n = Math.min(k, this.size);
     if (n <= 0) return [];
     // ef below k would silently return fewer/worse neighbours; set before every search because a
     // tuning view (withEf) may share this graph
-    const ef = Math.max(this.params.ef, n);
+    const ef = Math.max(efOverride ?? this.params.ef, n);
     if (this.hnsw.getEf() !== ef) this.hnsw.setEf(ef);
     const { neighbors, distances } = this.hnsw.searchKnn(Array.from(vector), n);
     return neighbors.map((position, i) => ({ position, score: 1 - distances[i] }));

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { crc32 } from 'node:zlib';
@@ -7,7 +6,10 @@ import { DenseIndex, tuneEf } from './dense.js';
 import { passageLine, PassageLines } from './passageLines.js';
 import { IndexError } from '../core/errors.js';
 import { DEFAULT_BM25, LexicalIndex, passageTerms, type Bm25Params, type LexicalMeta, type TermWeights } from './lexical.js';
-import { DEFAULT_HNSW, INDEX_FORMAT_VERSION, type HnswParams, type IndexManifest } from './manifest.js';
+import { DEFAULT_HNSW, INDEX_FORMAT_VERSION, type IndexManifest } from './manifest.js';
+import type { DenseStore, IndexInput, IndexSnapshot, IndexStore, LexicalStore, StagedIndex, WrittenIndex } from './api.js';
+
+export type { IndexInput, WrittenIndex } from './api.js';
 
 
 /**
@@ -31,33 +33,19 @@ const FILES = {
 /** Older generations kept after a commit, for readers that resolved CURRENT just before the switch. */
 const KEEP_OLD_GENERATIONS = 2;
 
-export interface IndexInput {
-  documents: DocumentInfo[];
-  passages: Passage[];
-  /** One L2-normalised vector per passage, same order. */
-  vectors: Float32Array[];
-  /** `TextEmbedder.modelId` the vectors were made with. */
-  embedderModelId: string;
-  dims: number;
-  corpusFingerprint: string;
-  chunkerVersion: string;
-  hnsw?: HnswParams;
-  bm25?: Bm25Params;
-  /** Directory with the corpus embedding model's files: copied into the generation as `model/`. */
-  modelDir?: string;
-  build?: Record<string, unknown>;
-  /** Test hook: called after the generation's files are written, before it is committed. */
-  beforeCommit?: (stagingDir: string) => void;
-}
-
-export interface WrittenIndex {
-  dir: string;
-  generation: string;
-  manifest: IndexManifest;
-  bytes: number;
-}
-
+/** Builds a generation and commits it (synchronous; the file store's `write` is this behind the seam). */
 export function writeIndex(indexDir: string, input: IndexInput): WrittenIndex {
+  return stageIndex(indexDir, input).commit();
+}
+
+interface StagedFiles {
+  manifest: IndexManifest;
+  commit(): WrittenIndex;
+  discard(): void;
+}
+
+/** Writes every file of a new generation under `.tmp-<pid>-…`; nothing is visible until `commit`. */
+function stageIndex(indexDir: string, input: IndexInput): StagedFiles {
   const { passages, vectors, dims } = input;
   if (vectors.length !== passages.length) {
     throw new IndexError(`${passages.length} passages but ${vectors.length} vectors`);
@@ -72,6 +60,7 @@ export function writeIndex(indexDir: string, input: IndexInput): WrittenIndex {
   fs.mkdirSync(indexDir, { recursive: true });
   const staging = path.join(indexDir, `.tmp-${process.pid}-${Date.now().toString(36)}`);
   fs.mkdirSync(staging);
+  const discard = () => fs.rmSync(staging, { recursive: true, force: true });
   try {
     let hnswParams = input.hnsw ?? DEFAULT_HNSW;
     const bm25 = input.bm25 ?? DEFAULT_BM25;
@@ -108,13 +97,23 @@ export function writeIndex(indexDir: string, input: IndexInput): WrittenIndex {
     writeFileSynced(path.join(staging, FILES.manifest), JSON.stringify(manifest, null, 2));
     fsyncDir(staging);
     input.beforeCommit?.(staging);
-
-    const generation = commitGeneration(indexDir, staging);
-    pruneGenerations(indexDir, generation);
-    const dir = path.join(indexDir, generation);
-    return { dir, generation, manifest, bytes: treeSize(dir) };
+    return {
+      manifest,
+      discard,
+      commit: () => {
+        try {
+          const generation = commitGeneration(indexDir, staging);
+          pruneGenerations(indexDir, generation);
+          const dir = path.join(indexDir, generation);
+          return { dir, generation, manifest, bytes: treeSize(dir) };
+        } catch (error) {
+          discard();
+          throw error;
+        }
+      },
+    };
   } catch (error) {
-    fs.rmSync(staging, { recursive: true, force: true });
+    discard();
     throw error;
   }
 }
@@ -178,7 +177,7 @@ function processAlive(pid: number): boolean {
 }
 
 /** The index as loaded into memory; immutable, so a query holding it is never disturbed by a swap. */
-export class LoadedIndex {
+export class LoadedIndex implements IndexSnapshot {
   private readonly positions: Map<string, number>;
   private readonly docById: Map<string, DocumentInfo>;
 
@@ -230,20 +229,56 @@ export class LoadedIndex {
     return this.vectors;
   }
 
-  readonly dense = {
-    search: (vector: Float32Array | number[], k: number): { passage: Passage; score: number }[] =>
-      this.denseIndex.search(vector, k).map((h) => ({ passage: this.passageLines.at(h.position), score: h.score })),
+  readonly dense: DenseStore = {
+    search: async (vector, k, ef) => this.denseIndex.search(vector, k, ef).map((h) => ({ passage: this.passageLines.at(h.position), score: h.score })),
   };
 
-  readonly lexical = {
-    search: (terms: string[] | TermWeights, k: number): { passage: Passage; score: number }[] =>
-      this.lexicalIndex.search(terms, k).map((h) => ({ passage: this.passageLines.at(h.position), score: h.score })),
-    documentFrequency: (term: string): number => this.lexicalIndex.documentFrequency(term),
+  readonly lexical: LexicalStore = {
+    search: async (terms, k) => this.lexicalIndex.search(terms, k).map((h) => ({ passage: this.passageLines.at(h.position), score: h.score })),
+    documentFrequency: async (term) => this.lexicalIndex.documentFrequency(term),
   };
+}
 
-  /** Bytes on disk of this generation. */
-  sizeOnDisk(): number {
-    return treeSize(this.dir);
+/**
+ * The file store: generations as directories under `indexDir` (hnswlib graph, binary BM25 postings,
+ * passages as JSON lines), CURRENT switched by an atomic rename, watched with fs.watch.
+ */
+export class FileIndexStore implements IndexStore {
+  constructor(readonly location: string) {}
+
+  async build(input: IndexInput): Promise<StagedIndex> {
+    const staged = stageIndex(this.location, input);
+    return { manifest: staged.manifest, commit: async () => staged.commit(), discard: async () => staged.discard() };
+  }
+
+  async write(input: IndexInput): Promise<WrittenIndex> {
+    return writeIndex(this.location, input);
+  }
+
+  async load(): Promise<LoadedIndex> {
+    return loadIndex(this.location);
+  }
+
+  async current(): Promise<string | undefined> {
+    return currentGeneration(this.location);
+  }
+
+  async manifest(): Promise<IndexManifest | undefined> {
+    return readManifest(this.location);
+  }
+
+  watch(onChange: () => void): () => void {
+    let watcher: fs.FSWatcher | undefined;
+    try {
+      watcher = fs.watch(this.location, (_event, name) => {
+        if (!name || name === CURRENT) onChange();
+      });
+      watcher.on('error', () => watcher?.close());
+      watcher.unref?.();
+    } catch {
+      // no fs.watch here: the caller's polling still works
+    }
+    return () => watcher?.close();
   }
 }
 
@@ -371,9 +406,7 @@ export function fileChecksum(bytes: Uint8Array): string {
   return `${bytes.byteLength}:${crc32(bytes).toString(16).padStart(8, '0')}`;
 }
 
-export function sha256(data: string | Uint8Array): string {
-  return createHash('sha256').update(data).digest('hex');
-}
+export { sha256 } from '../core/hash.js';
 
 function treeSize(dir: string): number {
   let total = 0;

@@ -12,7 +12,7 @@ export interface FusionParams {
 }
 
 /**
- * Chosen on the whole dev set (23 questions with evidence, `tuneFusion` in tune.ts), never per question:
+ * Chosen on the whole dev set (23 questions with evidence, a grid search since removed from the tree), never per question:
  * grid k ∈ {5,10,20,30,60,100} × denseWeight ∈ {0.2…0.8}. With the offline corpus model, Recall@5 is 0.96
  * for every denseWeight ≤ 0.6 and MRR falls as the (weaker) dense list gains weight: 0.94 at 0.2, 0.92 at 0.3,
  * 0.85 at 0.4, 0.83 at 0.5; k matters little (20 vs 60 within 0.005). 0.25 sits on that plateau while

@@ -1,8 +1,7 @@
 import type { ScoredPassage } from '../core/answer.js';
-import type { Passage } from '../core/passage.js';
 import type { TextEmbedder } from '../embedding/embedder-api.js';
 import { ModelMismatchError } from '../core/errors.js';
-import type { LoadedIndex } from '../index/store.js';
+import type { IndexSnapshot, PassageHit as Hit } from '../index/api.js';
 import { DEFAULT_FUSION, reciprocalRankFusion, type FusionParams } from './fusion.js';
 import { namedDocuments } from './documentHints.js';
 import { prepareQuery } from './query.js';
@@ -23,8 +22,6 @@ export interface SearchOutcome {
   timings: { embedMs: number; searchMs: number };
 }
 
-type Hit = { passage: Passage; score: number };
-
 /** The two ranked lists a query produces before fusion. */
 export interface CandidateLists {
   dense: Hit[];
@@ -33,20 +30,20 @@ export interface CandidateLists {
 }
 
 /** Throws ModelMismatchError unless the embedder is the one the index was built with. */
-export function assertSameModel(index: LoadedIndex, embedder: TextEmbedder): void {
+export function assertSameModel(index: IndexSnapshot, embedder: TextEmbedder): void {
   if (embedder.modelId !== index.manifest.modelId) throw new ModelMismatchError(index.manifest.modelId, embedder.modelId);
   if (embedder.dimensions !== index.manifest.dimensions) {
     throw new ModelMismatchError(`${index.manifest.modelId} (${index.manifest.dimensions} dimensions)`, `${embedder.modelId} (${embedder.dimensions} dimensions)`);
   }
 }
 
-/** Dense (HNSW) + lexical (BM25) search over one loaded index, fused by weighted reciprocal rank. */
+/** Dense + lexical (BM25) search over one index snapshot (through the store seam), fused by weighted reciprocal rank. */
 export class Retriever {
   readonly fusion: FusionParams;
   private readonly depth: number;
 
   constructor(
-    readonly index: LoadedIndex,
+    readonly index: IndexSnapshot,
     readonly embedder: TextEmbedder,
     private readonly opts: RetrieverOptions = {},
   ) {
@@ -77,11 +74,11 @@ export class Retriever {
         throw new ModelMismatchError(this.index.manifest.modelId, `${this.embedder.modelId} (${vector.length}-dimension query vector)`);
       }
       const t1 = performance.now();
-      dense = this.index.dense.search(vector, depth);
+      dense = await this.index.dense.search(vector, depth);
       searchMs += performance.now() - t1;
     }
     const t2 = performance.now();
-    const lexical = mode === 'dense' ? [] : this.index.lexical.search(prepared.lexicalTerms, depth);
+    const lexical = mode === 'dense' ? [] : await this.index.lexical.search(prepared.lexicalTerms, depth);
     searchMs += performance.now() - t2;
     return { dense, lexical, timings: { embedMs, searchMs } };
   }

@@ -3,7 +3,9 @@ import path from 'node:path';
 import type { DocumentInfo, Passage, PassageKind } from '../core/passage.js';
 import type { TextEmbedder } from '../embedding/embedder-api.js';
 import { resolvePreset } from '../embedding/presets.js';
-import { loadIndex, readManifest, sha256, writeIndex, type LoadedIndex } from '../index/store.js';
+import { sha256 } from '../core/hash.js';
+import type { IndexSnapshot } from '../index/api.js';
+import { openIndexStore } from '../index/open.js';
 import { passageEmbeddingInput } from '../retrieval/query.js';
 import { corpusFingerprint } from './ingest-fingerprint.js';
 
@@ -86,7 +88,7 @@ function wantsCorpusModel(setting: string): boolean {
 
 /** True when index/ is missing, unreadable, built from other corpus files/chunker, or with another model setting. */
 export async function indexIsStale(corpusDir: string, indexDir: string, model?: string, deps: Partial<IngestDeps> = {}): Promise<boolean> {
-  const manifest = readManifest(indexDir);
+  const manifest = await openIndexStore(indexDir).manifest();
   if (!manifest) return true;
   const chunkerVersion = await (deps.chunkerVersion ?? defaultDeps.chunkerVersion)();
   if (manifest.corpusFingerprint !== corpusFingerprint(corpusDir, chunkerVersion)) return true;
@@ -145,10 +147,11 @@ async function ingestNow(opts: IngestOptions): Promise<IngestSummary> {
   const chunkerVersion = await deps.chunkerVersion();
   const fingerprint = corpusFingerprint(opts.corpusDir, chunkerVersion);
   const setting = modelSetting(opts.model);
-  let previous: LoadedIndex | undefined;
-  if (!opts.force && readManifest(opts.indexDir)) {
+  const store = openIndexStore(opts.indexDir);
+  let previous: IndexSnapshot | undefined;
+  if (!opts.force && (await store.manifest())) {
     try {
-      previous = loadIndex(opts.indexDir);
+      previous = await store.load();
     } catch (error) {
       warn(`previous index not reused: ${(error as Error).message}`);
     }
@@ -223,7 +226,7 @@ async function ingestNow(opts: IngestOptions): Promise<IngestSummary> {
     progress('index', 0, 1);
     const previousHashes = new Map((previous?.documents ?? []).map((d) => [d.id, d.contentHash]));
     const reusedDocuments = previous && previous.manifest.modelId === embedder.modelId ? documents.filter((d) => previousHashes.get(d.id) === d.contentHash).length : 0;
-    const written = writeIndex(opts.indexDir, {
+    const written = await store.write({
       documents,
       passages,
       vectors: vectors as Float32Array[],

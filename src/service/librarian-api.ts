@@ -38,7 +38,7 @@ export interface Librarian {
   search(query: string, k?: number): Promise<ScoredPassage[]>;
   term(query: string): TermResult;
   termChoices(prefix: string): Choice[];
-  cite(idOrWords: string): CiteResult | null;
+  cite(idOrWords: string): Promise<CiteResult | null>;
   citeChoices(prefix: string): Choice[];
   sources(): SourceSummary[];
   passage(id: string): Passage | undefined;

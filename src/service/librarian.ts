@@ -11,7 +11,9 @@ import { loadCuratedGlossary } from '../glossary/curated.js';
 import { citeChoices, citePassage } from '../cite/cite.js';
 import fs from 'node:fs';
 import path from 'node:path';
-import { loadIndex, sha256, type LoadedIndex } from '../index/store.js';
+import { sha256 } from '../core/hash.js';
+import type { IndexSnapshot, IndexStore } from '../index/api.js';
+import { openIndexStore } from '../index/open.js';
 import { IndexError } from '../core/errors.js';
 import { LiveIndex } from '../index/live.js';
 import { Retriever } from '../retrieval/hybrid.js';
@@ -39,7 +41,7 @@ export interface LibrarianOptions {
 
 /** Everything one index generation needs; swapped as a whole so a question in flight keeps a consistent set. */
 interface Generation {
-  index: LoadedIndex;
+  index: IndexSnapshot;
   embedder: TextEmbedder;
   retriever: Retriever;
   glossary: Glossary;
@@ -67,26 +69,27 @@ export async function createLibrarian(options: LibrarianOptions): Promise<Librar
     const summary = await ingest({ corpusDir: options.corpusDir, indexDir: options.indexDir, model, onProgress: options.onProgress, onWarning: options.onWarning });
     options.onIngested?.(summary);
   }
+  const store = openIndexStore(options.indexDir);
   let generation: Generation;
   try {
-    generation = await openGeneration(options);
+    generation = await openGeneration(options, await store.load());
   } catch (error) {
     // a truncated or corrupted index is rebuilt from corpus/ rather than refusing to start
     if (!(error instanceof IndexError) || options.autoIngest === false) throw error;
     options.onWarning?.(`${error.message.split('\n')[0]} — rebuilding it now`);
     const summary = await ingest({ corpusDir: options.corpusDir, indexDir: options.indexDir, model, force: true, onProgress: options.onProgress, onWarning: options.onWarning });
     options.onIngested?.(summary);
-    generation = await openGeneration(options);
+    generation = await openGeneration(options, await store.load());
   }
   let composer = options.composer;
   if (composer === undefined) {
     const config = llmConfigFromEnv();
     composer = config ? createLlmComposer(config) : null;
   }
-  return new LibrarianImpl({ ...options, composer }, generation);
+  return new LibrarianImpl({ ...options, composer }, store, generation);
 }
 
-async function openGeneration(options: LibrarianOptions, index: LoadedIndex = loadIndex(options.indexDir)): Promise<Generation> {
+async function openGeneration(options: LibrarianOptions, index: IndexSnapshot): Promise<Generation> {
   const embedder = await embedderFor(index);
   const glossary = loadGlossary(options, index);
   // the retriever and the composer both want a question's expansion: computed once per question
@@ -103,7 +106,7 @@ async function openGeneration(options: LibrarianOptions, index: LoadedIndex = lo
  * The glossary of this index generation and curated file. Building it takes a few hundred ms, so it is
  * cached beside the index (keyed by generation and curated-file hash) and rebuilt only when either changes.
  */
-function loadGlossary(options: LibrarianOptions, index: LoadedIndex): Glossary {
+function loadGlossary(options: LibrarianOptions, index: IndexSnapshot): Glossary {
   const curated = loadCuratedGlossary(options.corpusDir);
   for (const warning of curated.warnings) options.onWarning?.(warning);
   const key = sha256(`${index.generation}\n${index.manifest.corpusFingerprint}\n${JSON.stringify(curated.entries)}`);
@@ -126,7 +129,7 @@ function loadGlossary(options: LibrarianOptions, index: LoadedIndex): Glossary {
 }
 
 /** The embedder the index was built with: the corpus model stored beside it, or the hub model by name. */
-async function embedderFor(index: LoadedIndex): Promise<TextEmbedder> {
+async function embedderFor(index: IndexSnapshot): Promise<TextEmbedder> {
   const modelId = index.manifest.modelId;
   if (index.modelDir) return Embedder.load({ model: 'corpus', modelDir: index.modelDir });
   return loadHubEmbedder(modelId);
@@ -137,14 +140,13 @@ async function embedderFor(index: LoadedIndex): Promise<TextEmbedder> {
  * alias, Chinese words that occur nowhere in it. The composer counts them as uncovered, so a question about
  * something else ("the capital of France", 量子计算) is not "answered" by a sentence that shares its other words.
  */
-function absentWords(question: string, g: Generation): string[] {
+async function absentWords(question: string, g: Generation): Promise<string[]> {
   const key = searchKey(question);
-  const english = [...contentTerms(key.replace(/\p{Script=Han}+/gu, ' '))].filter(
-    (word) =>
-      /^[a-z]{3,}$/.test(word) && !COMMON_ENGLISH.has(word) && g.index.lexical.documentFrequency(word) === 0 && g.glossary.expandQuery(word).length === 0,
-  );
-  const chinese = chineseWords(key).filter((word) => word.length >= 2 && !STOPWORDS.has(word) && g.index.lexical.documentFrequency(word) === 0 && g.glossary.expandQuery(word).length === 0);
-  return [...new Set([...english, ...chinese])];
+  const english = [...contentTerms(key.replace(/\p{Script=Han}+/gu, ' '))].filter((word) => /^[a-z]{3,}$/.test(word) && !COMMON_ENGLISH.has(word));
+  const chinese = chineseWords(key).filter((word) => word.length >= 2 && !STOPWORDS.has(word));
+  const candidates = [...new Set([...english, ...chinese])].filter((word) => g.glossary.expandQuery(word).length === 0);
+  const frequencies = await Promise.all(candidates.map((word) => g.index.lexical.documentFrequency(word)));
+  return candidates.filter((_, i) => frequencies[i] === 0);
 }
 
 class LibrarianImpl implements LibrarianService {
@@ -155,24 +157,21 @@ class LibrarianImpl implements LibrarianService {
 
   constructor(
     private readonly options: LibrarianOptions,
+    store: IndexStore,
     generation: Generation,
   ) {
     this.generation = generation;
-    this.live = new LiveIndex(
-      options.indexDir,
-      {
-        onSwap: (index) => void this.adopt(index),
-        onError: (error) => options.onWarning?.(`new index not loaded, keeping the previous one: ${error.message}`),
-      },
-      generation.index,
-    );
+    this.live = new LiveIndex(store, generation.index, {
+      onSwap: (index) => void this.adopt(index),
+      onError: (error) => options.onWarning?.(`new index not loaded, keeping the previous one: ${error.message}`),
+    });
   }
 
   /**
    * Builds the rest of a generation (embedder, glossary, retriever) for a newly loaded index and only then
    * puts it in service: a question in flight keeps the generation it started with.
    */
-  private adopt(index: LoadedIndex): Promise<boolean> {
+  private adopt(index: IndexSnapshot): Promise<boolean> {
     this.swapping = this.swapping.then(async () => {
       try {
         this.generation = await openGeneration(this.options, index);
@@ -202,7 +201,7 @@ class LibrarianImpl implements LibrarianService {
       passageById: (id) => g.index.byId(id),
       titleOf: (docId) => g.index.document(docId)?.title ?? docId,
       expandedTerms: g.expand(searchQuery),
-      unbridgedTerms: absentWords(searchQuery, g),
+      unbridgedTerms: await absentWords(searchQuery, g),
     };
     const composed = this.options.composer ? await this.options.composer.compose({ ...input, history: options.history }) : await composeExtractive(input);
     const composeMs = performance.now() - composeStart;
@@ -252,11 +251,11 @@ class LibrarianImpl implements LibrarianService {
     return this.generation.glossary.choices(prefix.slice(0, 100));
   }
 
-  cite(idOrWords: string): CiteResult | null {
+  async cite(idOrWords: string): Promise<CiteResult | null> {
     const query = idOrWords.replace(/\s+/g, ' ').trim();
     if (!query) throw new UserInputError('Which passage? Give its id or a few of its words. / 请给出段落编号或其中几个词。');
     const g = this.generation;
-    const found = citePassage(query.slice(0, 500), g.index.passages, g.index.documents, (terms, k) => g.index.lexical.search(terms, k));
+    const found = await citePassage(query.slice(0, 500), g.index.passages, g.index.documents, (terms, k) => g.index.lexical.search(terms, k));
     if (!found) return null;
     return { ...found, title: g.index.document(found.passage.docId)?.title ?? found.passage.docId };
   }
@@ -298,7 +297,7 @@ class LibrarianImpl implements LibrarianService {
   }
 
   async reload(): Promise<boolean> {
-    if (!this.live.reloadIfChanged()) return false;
+    if (!(await this.live.reloadIfChanged())) return false;
     return this.swapping;
   }
 

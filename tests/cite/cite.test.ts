@@ -12,39 +12,39 @@ beforeAll(async () => {
   ({ passages, documents } = await corpusPassages());
   // the same BM25 index the service searches
   const lexical = buildLexical(passages);
-  search = (terms, k) => lexical.search(terms, k).map((h) => ({ passage: passages[h.position], score: h.score }));
+  search = async (terms, k) => lexical.search(terms, k).map((h) => ({ passage: passages[h.position], score: h.score }));
 }, 30_000);
 
 const citeWith = (query: string, list: Passage[], docs: DocumentInfo[]) => citePassage(query, list, docs, search);
 
-describe('citePassage', () => {
-  it('finds a passage by its id in any case', () => {
+describe('citePassage', async () => {
+  it('finds a passage by its id in any case', async () => {
     const target = passages[Math.floor(passages.length / 2)];
-    expect(citeWith(target.id, passages, documents)?.passage.id).toBe(target.id);
-    expect(citeWith(target.id.toUpperCase(), passages, documents)?.passage.id).toBe(target.id);
+    expect((await citeWith(target.id, passages, documents))?.passage.id).toBe(target.id);
+    expect((await citeWith(target.id.toUpperCase(), passages, documents))?.passage.id).toBe(target.id);
   });
 
-  it('finds a passage by its label', () => {
+  it('finds a passage by its label', async () => {
     const unique = passages.find((p) => passages.filter((q) => q.label === p.label).length === 1 && p.ordinal > 5)!;
-    expect(citeWith(unique.label, passages, documents)?.passage.id).toBe(unique.id);
+    expect((await citeWith(unique.label, passages, documents))?.passage.id).toBe(unique.id);
   });
 
-  it('finds a passage by a few of its words, across scripts', () => {
-    const yard = citeWith('小院高墙式的选择性脱钩', passages, documents);
+  it('finds a passage by a few of its words, across scripts', async () => {
+    const yard = await citeWith('小院高墙式的选择性脱钩', passages, documents);
     expect(yard?.passage.text).toContain('小院高墙');
-    const loan = citeWith('贷款计划办公室获得了数百亿美元的授权', passages, documents);
+    const loan = await citeWith('贷款计划办公室获得了数百亿美元的授权', passages, documents);
     expect(loan?.passage.text).toContain('貸款計劃辦公室');
-    const chip = citeWith('組建芯片四方聯盟', passages, documents);
+    const chip = await citeWith('組建芯片四方聯盟', passages, documents);
     expect(chip?.passage.text).toContain('Chip 4');
   });
 
-  it('returns null when nothing matches', () => {
-    expect(citeWith('zzzq qqqz', passages, documents)).toBeNull();
-    expect(citeWith('   ', passages, documents)).toBeNull();
+  it('returns null when nothing matches', async () => {
+    expect(await citeWith('zzzq qqqz', passages, documents)).toBeNull();
+    expect(await citeWith('   ', passages, documents)).toBeNull();
   });
 
-  it('gives a ready-to-paste citation with quote, label, author, title and year', () => {
-    const result = citeWith('小院高墙', passages, documents)!;
+  it('gives a ready-to-paste citation with quote, label, author, title and year', async () => {
+    const result = (await citeWith('小院高墙', passages, documents))!;
     const doc = documents.find((d) => d.id === result.passage.docId)!;
     expect(result.citation.startsWith('“')).toBe(true);
     expect(result.citation).toContain(result.passage.label);

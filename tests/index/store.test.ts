@@ -39,7 +39,7 @@ describe('index store', () => {
     });
     expect(Date.parse(index.manifest.builtAt)).not.toBeNaN();
     // the passage's own vector is its nearest neighbour
-    expect(index.dense.search(input.vectors[5], 1)[0].passage.id).toBe('paper:p5');
+    expect((await index.dense.search(input.vectors[5], 1))[0].passage.id).toBe('paper:p5');
   });
 
   it('refuses a missing index with a message saying to ingest', () => {

@@ -43,7 +43,7 @@ describe('retrieval on the corpus with the offline corpus model', () => {
     for (const q of queries) {
       const exact = bruteForceSearch(vectors, q, 10);
       const kth = exact[9].score;
-      const approx = index.dense.search(q, 10);
+      const approx = await index.dense.search(q, 10);
       wanted += 10;
       found += approx.filter((h) => h.score >= kth - 1e-5).length;
     }

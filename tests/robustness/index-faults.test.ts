@@ -226,11 +226,11 @@ describe('a document edited while the service runs', () => {
       const needle = '镍主要分布在印度尼西亚、菲律宾和俄罗斯';
       expect(original).toContain(needle);
       fs.writeFileSync(file, original.replace(needle, '镍主要分布在印度尼西亚、菲律宾、俄罗斯和新喀里多尼亚'));
-      expect(librarian.cite('新喀里多尼亚')?.passage.text ?? '').not.toContain('新喀里多尼亚'); // not yet
+      expect((await librarian.cite('新喀里多尼亚'))?.passage.text ?? '').not.toContain('新喀里多尼亚'); // not yet
 
       await ingest({ corpusDir: edit.corpusDir, indexDir: edit.indexDir, model: 'corpus' });
       expect(await librarian.reload()).toBe(true);
-      expect(librarian.cite('镍 新喀里多尼亚')?.passage.text).toContain('新喀里多尼亚');
+      expect((await librarian.cite('镍 新喀里多尼亚'))?.passage.text).toContain('新喀里多尼亚');
       const search = await librarian.search('镍主要分布在哪些国家', 5);
       expect(search.some((r) => r.passage.text.includes('新喀里多尼亚'))).toBe(true);
 
@@ -241,10 +241,10 @@ describe('a document edited while the service runs', () => {
         const passage = librarian.passage(id);
         if (!passage) {
           gone.push(id);
-          expect(librarian.cite(id)?.passage.id).not.toBe(id);
+          expect((await librarian.cite(id))?.passage.id).not.toBe(id);
           continue;
         }
-        expect(librarian.cite(id)?.passage.id).toBe(id);
+        expect((await librarian.cite(id))?.passage.id).toBe(id);
         resolved++;
       }
       expect(gone.length).toBeLessThanOrEqual(1);

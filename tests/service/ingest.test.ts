@@ -3,7 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LiveIndex } from '../../src/index/live.js';
-import { loadIndex, type LoadedIndex } from '../../src/index/store.js';
+import { loadIndex } from '../../src/index/store.js';
+import type { IndexSnapshot } from '../../src/index/api.js';
+import { openIndexStore } from '../../src/index/open.js';
 import { Retriever } from '../../src/retrieval/hybrid.js';
 import { indexIsStale, ingest, watchCorpus, type IngestSummary } from '../../src/service/ingest.js';
 import { FakeEmbedder, PAPER_TEXTS, ARTICLE_TEXTS } from '../index/fixtures.js';
@@ -69,7 +71,7 @@ describe('ingest', () => {
     const index = loadIndex(opts.indexDir);
     expect(index.documents.map((d) => d.id).sort()).toEqual(['notes', 'paper']);
     expect(index.passages.some((p) => p.docId === 'article')).toBe(false);
-    expect(index.dense.search(index.vectorOf('notes:p0')!, 1)[0].passage.id).toBe('notes:p0');
+    expect((await index.dense.search(index.vectorOf('notes:p0')!, 1))[0].passage.id).toBe('notes:p0');
   });
 
   it('--force retrains the corpus model and re-embeds everything; a new model setting makes the index stale', async () => {
@@ -100,11 +102,11 @@ describe('keeping a running service in sync', () => {
   it('swaps in a new generation without failing a query in flight', async () => {
     const { opts } = setup();
     await ingest(opts);
-    const live = new LiveIndex(opts.indexDir);
+    const live = await LiveIndex.open(openIndexStore(opts.indexDir));
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
     // the service builds one Retriever per generation; a search holds the one it started with
-    const retrieverFor = (index: LoadedIndex, slow = false) => {
+    const retrieverFor = (index: IndexSnapshot, slow = false) => {
       const embedder = new FakeEmbedder(index.manifest.modelId);
       if (slow) {
         const fast = embedder.embedQuery.bind(embedder);
@@ -120,7 +122,7 @@ describe('keeping a running service in sync', () => {
 
     fs.writeFileSync(path.join(opts.corpusDir, 'notes.txt'), '钴主要产自刚果民主共和国。');
     await ingest(opts);
-    expect(live.reloadIfChanged()).toBe(true);
+    expect(await live.reloadIfChanged()).toBe(true);
     release();
     const old = await inFlight;
     expect(old.results.some((r) => r.passage.docId === 'notes')).toBe(false); // answered from the index it started on
@@ -133,11 +135,11 @@ describe('keeping a running service in sync', () => {
     const { opts } = setup();
     await ingest(opts);
     const errors: Error[] = [];
-    const live = new LiveIndex(opts.indexDir, { onError: (e) => errors.push(e) });
+    const live = await LiveIndex.open(openIndexStore(opts.indexDir), { onError: (e) => errors.push(e) });
     fs.writeFileSync(path.join(opts.corpusDir, 'notes.txt'), '钴主要产自刚果民主共和国。');
     const summary = await ingest(opts);
     fs.appendFileSync(path.join(opts.indexDir, summary.generation, 'passages.jsonl'), ' ');
-    expect(live.reloadIfChanged()).toBe(false);
+    expect(await live.reloadIfChanged()).toBe(false);
     expect(errors[0]?.message).toMatch(/checksum/);
     expect(live.current().passages.some((p) => p.docId === 'notes')).toBe(false);
   });
@@ -145,7 +147,7 @@ describe('keeping a running service in sync', () => {
   it('watchCorpus re-ingests after a file changes and LiveIndex.watch picks it up', async () => {
     const { opts } = setup();
     await ingest(opts);
-    const live = new LiveIndex(opts.indexDir, { pollMs: 50, debounceMs: 20 });
+    const live = await LiveIndex.open(openIndexStore(opts.indexDir), { pollMs: 50, debounceMs: 20 });
     live.watch();
     const done = new Promise<IngestSummary>((resolve) => {
       const watcher = watchCorpus({ ...opts, debounceMs: 50 }, (s) => {
