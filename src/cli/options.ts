@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
 export interface GlobalOptions {
   corpus?: string;
@@ -19,8 +20,10 @@ export function resolveDirs(options: GlobalOptions, env: NodeJS.ProcessEnv = pro
   };
 }
 
-/** The development question set beside the repo (../shared/eval/dev.jsonl), when present. */
-export function defaultEvalSet(cwd = process.cwd()): string | undefined {
-  const candidate = path.resolve(cwd, '..', 'shared', 'eval', 'dev.jsonl');
+/** The repository's development question set (eval/dev.jsonl beside src/ or dist/), the default of `eval`. */
+export const REPO_EVAL_SET = fileURLToPath(new URL('../../eval/dev.jsonl', import.meta.url));
+
+/** The question set `eval` uses without `--set`: eval/dev.jsonl in the repo, when it is there. */
+export function defaultEvalSet(candidate = REPO_EVAL_SET): string | undefined {
   return existsSync(candidate) ? candidate : undefined;
 }

@@ -9,9 +9,9 @@ import type { Passage } from '../../src/core/passage.js';
 import type { ScoredPassage } from '../../src/core/answer.js';
 import { indexTerms } from '../../src/text/segment.js';
 import { searchKey } from '../../src/text/searchKey.js';
-import { SHARED_CORPUS_DIR } from '../support/paths.js';
+import { REPO_CORPUS_DIR } from '../support/paths.js';
 
-export const CORPUS_DIR = SHARED_CORPUS_DIR;
+export const CORPUS_DIR = REPO_CORPUS_DIR;
 
 export interface FixtureCorpus {
   passages: Passage[];
@@ -49,7 +49,7 @@ function lastParagraph(passages: Passage[], docId: string): Passage | undefined 
 export function loadFixtureCorpus(dir = CORPUS_DIR): FixtureCorpus {
   const passages: Passage[] = [];
   const titles = new Map<string, string>();
-  for (const file of readdirSync(dir).filter((f) => /\.(txt|md)$/.test(f)).sort()) {
+  for (const file of readdirSync(dir).filter((f) => /\.(txt|md)$/.test(f) && f !== 'README.md').sort()) {
     const docId = file.slice(0, 3);
     const lines = readFileSync(join(dir, file), 'utf8').split('\n').map((l) => l.trim());
     const title = cleanInline((lines.find((l) => l) ?? file).replace(/^#+\s*/, ''));

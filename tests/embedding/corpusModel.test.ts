@@ -6,9 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { trainCorpusModel, type CorpusModelInfo } from '../../src/embedding/corpusModel.js';
 import { tokensOfKey } from '../../src/embedding/corpusTokens.js';
 import { Embedder } from '../../src/embedding/embedder.js';
-import { SHARED_CORPUS_DIR } from '../support/paths.js';
+import { REPO_CORPUS_DIR } from '../support/paths.js';
 
-const CORPUS = [join(SHARED_CORPUS_DIR, '000_a123e189b969e9f5.txt'), join(SHARED_CORPUS_DIR, '003_8b73d0b09a155170.txt')];
+const CORPUS = [join(REPO_CORPUS_DIR, 'jxw2025-weaponised-interdependence-minerals.txt'), join(REPO_CORPUS_DIR, 'zhou2024-green-digital-decoupling.md')];
 const MODEL_FILES = ['onnx/model.onnx', 'tokenizer.json', 'tokenizer_config.json', 'config.json'];
 
 const texts = CORPUS.map((f) => readFileSync(f, 'utf8'));

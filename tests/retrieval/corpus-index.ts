@@ -9,8 +9,8 @@ import { Retriever } from '../../src/retrieval/hybrid.js';
 import { ingest, type IngestSummary } from '../../src/service/ingest.js';
 
 export const REPO_CORPUS = path.resolve(import.meta.dirname, '../../corpus');
-/** The dev question set lives beside the repo (../shared/eval); tests that need it skip when it is absent. */
-export const DEV_SET = path.resolve(import.meta.dirname, '../../../shared/eval/dev.jsonl');
+/** The dev question set, in the repo (eval/dev.jsonl). */
+export { DEV_SET } from '../support/paths.js';
 
 /** The repo corpus ingested with the offline corpus model into a fresh directory, as the product does it. */
 export async function corpusRetriever(): Promise<{ index: LoadedIndex; retriever: Retriever; summary: IngestSummary; embedder: Embedder; indexDir: string }> {
