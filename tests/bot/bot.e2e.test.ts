@@ -15,11 +15,13 @@ import { deployCommands, startBot, type RunningBot } from '../../src/bot/client.
 import { CUSTOM_ID } from '../../src/bot/render.js';
 import { SHARED_CORPUS_DIR } from '../support/paths.js';
 import { startDiscordServer, type FakeDiscordServer, type RecordedCall } from '../support/discord-server.js';
-import { autocomplete, buttonClick, guildMessage, makeUser, selectChoice, slashCommand } from '../support/discord-payloads.js';
+import { autocomplete, buttonClick, guildMessage, makeUser, MANAGE_GUILD, selectChoice, slashCommand, subcommand, withPermissions } from '../support/discord-payloads.js';
+import { snowflake } from '../support/discord-server.js';
 import { discordSchema, SCHEMA_SKIP_REASON } from './discord-schema.js';
 
 const TOKEN = 'MTIzNDU2Nzg5MDEyMzQ1Njc4.test-token.never-logged-xyz';
 const ACK_WINDOW_MS = 3_000;
+const COMMAND_NAMES = ['ask', 'cite', 'config', 'help', 'search', 'sources', 'term'];
 const ROOT = join(import.meta.dirname, '..', '..');
 const CORPUS = existsSync(join(ROOT, 'corpus')) && readdirSync(join(ROOT, 'corpus')).some((f) => /\.(md|txt)$/.test(f)) ? join(ROOT, 'corpus') : SHARED_CORPUS_DIR;
 
@@ -97,15 +99,70 @@ afterAll(async () => {
 });
 
 describe('Discord bot against a local Discord-compatible server', () => {
-  it('identifies with the minimal intents and registers the six commands in the guild', async () => {
+  it('identifies with the minimal intents and registers the commands in the guild', async () => {
     expect(server.identifies[0].token).toBe(TOKEN);
     // Guilds | GuildMessages | DirectMessages | MessageContent
     expect(server.identifies[0].intents).toBe(1 | 512 | 4096 | 32768);
     const put = await server.waitForCall((c) => c.method === 'PUT' && c.path === `/applications/${server.applicationId}/guilds/${server.guildId}/commands`);
     const names = put.body.map((c: any) => c.name).sort();
-    expect(names).toEqual(['ask', 'cite', 'help', 'search', 'sources', 'term']);
+    expect(names).toEqual(COMMAND_NAMES);
     const ask = put.body.find((c: any) => c.name === 'ask');
     expect(ask.options.find((o: any) => o.name === 'question').max_length).toBe(500);
+  });
+
+  it('every command and option carries zh-CN and zh-TW names and descriptions', async () => {
+    const put = await server.waitForCall((c) => c.method === 'PUT' && c.path === `/applications/${server.applicationId}/guilds/${server.guildId}/commands`);
+    const missing: string[] = [];
+    const check = (where: string, item: any, needsDescription: boolean) => {
+      for (const locale of ['zh-CN', 'zh-TW']) {
+        if (!item.name_localizations?.[locale]) missing.push(`${where} name ${locale}`);
+        if (needsDescription && !item.description_localizations?.[locale]) missing.push(`${where} description ${locale}`);
+      }
+      for (const option of item.options ?? []) check(`${where} ${option.name}`, option, true);
+    };
+    for (const command of put.body) check(`/${command.name}`, command, (command.type ?? 1) === 1);
+    expect(missing).toEqual([]);
+    expect(put.body.find((c: any) => c.name === 'ask').name_localizations).toEqual({ 'zh-CN': '提问', 'zh-TW': '提問' });
+  });
+
+  it('/config refuses a member without Manage Guild, and changes behaviour for one guild only', async () => {
+    const member = makeUser('member');
+    const admin = makeUser('admin');
+    const refused = await dispatchInteraction(subcommand(server, member, 'config', 'visibility', { public: true }));
+    expect(refused.callback.body).toMatchObject({ type: 4, data: { flags: 64 } });
+    expect(refused.callback.body.data.content).toMatch(/Manage Server/);
+    expect(bot.services.settings.get(server.guildId).publicAnswers).toBeUndefined();
+
+    const registered = await server.waitForCall((c) => c.method === 'PUT' && c.path.endsWith('/commands'));
+    expect(String(registered.body.find((c: any) => c.name === 'config').default_member_permissions)).toBe(String(MANAGE_GUILD));
+
+    const saved = await dispatchInteraction(withPermissions(subcommand(server, admin, 'config', 'visibility', { public: true }), MANAGE_GUILD));
+    expect(saved.callback.body).toMatchObject({ type: 4, data: { flags: 64 } });
+    expect(JSON.stringify(saved.callback.body.data.embeds)).toMatch(/public/);
+
+    // this guild: /ask answers publicly by default now; another guild keeps the default (only the asker)
+    const here = await askCommand('什么是选择性脱钩？', makeUser());
+    expect(here.callback.body.data?.flags ?? 0).toBe(0);
+    const otherGuild = { ...slashCommand(server, makeUser(), 'ask', { question: '什么是选择性脱钩？' }), guild_id: snowflake() };
+    const there = await dispatchInteraction(otherGuild);
+    expect(there.callback.body.data.flags).toBe(64);
+
+    const shown = await dispatchInteraction(withPermissions(subcommand(server, admin, 'config', 'show', {}), MANAGE_GUILD));
+    const fields = shown.callback.body.data.embeds[0].fields.map((f: any) => `${f.name}: ${f.value}`);
+    expect(fields).toContain('/ask answers: public');
+    await dispatchInteraction(withPermissions(subcommand(server, admin, 'config', 'visibility', { public: false }), MANAGE_GUILD));
+  });
+
+  it('/config script makes the lead and the bot\'s own text simplified for a traditional question', async () => {
+    const admin = makeUser('admin');
+    await dispatchInteraction(withPermissions(subcommand(server, admin, 'config', 'script', { script: 'zh-Hans' }), MANAGE_GUILD));
+    const before = asked.length;
+    await askCommand('什麼是選擇性脫鉤？', makeUser());
+    expect(asked.slice(before).at(-1)!.options?.lang).toBe('zh-Hans');
+    await dispatchInteraction(withPermissions(subcommand(server, admin, 'config', 'script', { script: 'follow' }), MANAGE_GUILD));
+    const after = asked.length;
+    await askCommand('什麼是選擇性脫鉤？', makeUser());
+    expect(asked.slice(after).at(-1)!.options?.lang).toBe('zh-Hant');
   });
 
   it('/ask is deferred within 3 s, then edited into an answer with [n] citations and a source list', async () => {
@@ -292,9 +349,9 @@ describe('Discord bot against a local Discord-compatible server', () => {
   it('deploy-commands registers the commands globally when no guild is given', async () => {
     const since = server.calls.length;
     const result = await deployCommands({ token: TOKEN, applicationId: server.applicationId, apiUrl: server.apiUrl });
-    expect(result).toEqual({ count: 6, scope: 'global' });
+    expect(result).toEqual({ count: COMMAND_NAMES.length, scope: 'global' });
     const put = await server.waitForCall((c) => c.method === 'PUT' && c.path === `/applications/${server.applicationId}/commands`, { since });
-    expect(put.body).toHaveLength(6);
+    expect(put.body).toHaveLength(COMMAND_NAMES.length);
   });
 
   it.skipIf(!discordSchema())(`every REST body the bot sent validates against Discord's OpenAPI schema and its limits${discordSchema() ? '' : ` (skipped: ${SCHEMA_SKIP_REASON})`}`, () => {
@@ -302,7 +359,7 @@ describe('Discord bot against a local Discord-compatible server', () => {
     const sent = server.calls.filter((c) => c.method !== 'GET');
     expect(sent.length).toBeGreaterThan(20);
     const problems = sent.flatMap((c) => schema.violations(c));
-    expect(problems).toEqual([]);
+    expect(problems, problems.join("\n")).toEqual([]);
   });
 
   it('never writes the token to the logs', () => {

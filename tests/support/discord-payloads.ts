@@ -82,3 +82,70 @@ export function guildMessage(server: FakeDiscordServer, user: FakeUser, content:
     edited_timestamp: null,
   };
 }
+
+/** Manage Guild (0x20): what admin commands (/config, /docs, /report) require. */
+export const MANAGE_GUILD = 1n << 5n;
+
+/** The same interaction from a member who also holds `extra` permissions (e.g. MANAGE_GUILD). */
+export function withPermissions<T extends { member: { permissions: string } }>(payload: T, extra: bigint): T {
+  return { ...payload, member: { ...payload.member, permissions: String(BigInt(payload.member.permissions) | extra) } };
+}
+
+/** A channel option value: the channel object goes into `resolved.channels`, as Discord sends it. */
+export interface ChannelOption {
+  channel: { id: string; type: number; name: string };
+}
+/** An attachment option value: the attachment object goes into `resolved.attachments`. */
+export interface AttachmentOption {
+  attachment: { id: string; filename: string; size: number; url: string; proxy_url: string; content_type?: string };
+}
+export type SubOptionValue = OptionValue | ChannelOption | AttachmentOption;
+
+/** A slash command with a subcommand (`/config forum channel:… enabled:…`), resolving channel and attachment options. */
+export function subcommand(server: FakeDiscordServer, user: FakeUser, name: string, sub: string, options: Record<string, SubOptionValue>, channelId?: string) {
+  const resolved: { channels?: Record<string, unknown>; attachments?: Record<string, unknown> } = {};
+  const option = (n: string, value: SubOptionValue) => {
+    if (typeof value === 'object' && 'channel' in value) {
+      resolved.channels = { ...resolved.channels, [value.channel.id]: { ...value.channel, guild_id: server.guildId, permissions: '1071698660929' } };
+      return { name: n, type: 7, value: value.channel.id };
+    }
+    if (typeof value === 'object' && 'attachment' in value) {
+      resolved.attachments = { ...resolved.attachments, [value.attachment.id]: value.attachment };
+      return { name: n, type: 11, value: value.attachment.id };
+    }
+    return { name: n, type: typeof value === 'boolean' ? 5 : typeof value === 'number' ? 4 : 3, value };
+  };
+  const subOptions = Object.entries(options).map(([n, v]) => option(n, v));
+  return baseInteraction(server, user, 2, { id: snowflake(), name, type: 1, options: [{ name: sub, type: 1, options: subOptions }], resolved }, channelId);
+}
+
+/** A message context-menu command (application command type 3) on `target`. */
+export function messageCommand(server: FakeDiscordServer, user: FakeUser, name: string, target: any, channelId = target.channel_id ?? server.channelId) {
+  return baseInteraction(server, user, 2, { id: snowflake(), name, type: 3, target_id: target.id, resolved: { messages: { [target.id]: target } } }, channelId);
+}
+
+/**
+ * A new forum post: the thread (THREAD_CREATE, `newly_created`) and its starter message (MESSAGE_CREATE, with
+ * the thread's id), as Discord sends them. The thread is also stored on the server.
+ */
+export function forumPost(server: FakeDiscordServer, user: FakeUser, title: string, content: string, forumId = server.forumChannelId) {
+  const id = snowflake();
+  const thread = {
+    id,
+    type: 11,
+    guild_id: server.guildId,
+    parent_id: forumId,
+    name: title,
+    owner_id: user.id,
+    last_message_id: id,
+    message_count: 0,
+    member_count: 1,
+    rate_limit_per_user: 0,
+    flags: 0,
+    applied_tags: [],
+    thread_metadata: { archived: false, auto_archive_duration: 4320, archive_timestamp: new Date().toISOString(), locked: false },
+  };
+  server.threads.set(id, thread);
+  const message = { ...guildMessage(server, user, content, { channelId: id }), id };
+  return { thread: { ...thread, newly_created: true }, message };
+}

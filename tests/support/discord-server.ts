@@ -55,6 +55,7 @@ export interface DiscordServerOptions {
   applicationId?: string;
   guildId?: string;
   channelId?: string;
+  forumChannelId?: string;
   /** Gateway heartbeat interval announced in HELLO. */
   heartbeatMs?: number;
 }
@@ -66,7 +67,11 @@ export class FakeDiscordServer extends EventEmitter {
   readonly applicationId: string;
   readonly guildId: string;
   readonly channelId: string;
+  /** A forum channel (type 15) in the guild. */
+  readonly forumChannelId: string;
   readonly botUser: FakeUser;
+  /** Files served from loopback at `/attachments/:id/:filename` (what the CDN serves for message attachments). */
+  readonly attachments = new Map<string, { body: Buffer; contentType: string }>();
   /** Messages by channel id, newest last. */
   readonly messages = new Map<string, any[]>();
   /** The bot's own reactions by `channelId/messageId`, in the order added (PUT/DELETE …/reactions/:emoji/@me). */
@@ -87,6 +92,7 @@ export class FakeDiscordServer extends EventEmitter {
     this.applicationId = options.applicationId ?? snowflake();
     this.guildId = options.guildId ?? snowflake();
     this.channelId = options.channelId ?? snowflake();
+    this.forumChannelId = options.forumChannelId ?? snowflake();
     this.heartbeatMs = options.heartbeatMs ?? 41_250;
     this.botUser = { id: this.applicationId, username: 'Lodestone', discriminator: '0', global_name: 'Lodestone', avatar: null, bot: true };
   }
@@ -258,15 +264,48 @@ export class FakeDiscordServer extends EventEmitter {
       ],
       channels: [
         { id: this.channelId, type: 0, name: 'general', guild_id: this.guildId, position: 0, permission_overwrites: [], parent_id: null, topic: null, nsfw: false, rate_limit_per_user: 0 },
+        {
+          id: this.forumChannelId,
+          type: 15,
+          name: 'help',
+          guild_id: this.guildId,
+          position: 1,
+          permission_overwrites: [],
+          parent_id: null,
+          topic: null,
+          nsfw: false,
+          rate_limit_per_user: 0,
+          available_tags: [],
+          default_reaction_emoji: null,
+          default_sort_order: null,
+          default_forum_layout: 0,
+          flags: 0,
+        },
       ],
       members: [{ user: this.botUser, roles: [], joined_at: now, deaf: false, mute: false, flags: 0 }],
     };
+  }
+
+  /** Serves `body` from loopback like an attachment on Discord's CDN; returns the attachment object a message carries. */
+  addAttachment(filename: string, body: Buffer | string, contentType = 'text/plain; charset=utf-8'): any {
+    const id = snowflake();
+    const bytes = Buffer.isBuffer(body) ? body : Buffer.from(body, 'utf8');
+    this.attachments.set(`${id}/${filename}`, { body: bytes, contentType });
+    const url = `http://127.0.0.1:${this.port}/attachments/${id}/${encodeURIComponent(filename)}`;
+    return { id, filename, size: bytes.length, url, proxy_url: url, content_type: contentType };
   }
 
   // ---------- REST ----------
 
   private async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', `http://127.0.0.1:${this.port}`);
+    const file = req.method === 'GET' ? decodeURIComponent(url.pathname).match(/^\/attachments\/(\d+\/[^/]+)$/) : null;
+    if (file) {
+      const found = this.attachments.get(file[1]);
+      res.writeHead(found ? 200 : 404, { 'content-type': found?.contentType ?? 'text/plain' });
+      res.end(found?.body ?? 'not found');
+      return;
+    }
     const path = decodeURIComponent(url.pathname).replace(/^\/api\/v\d+/, '');
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -358,6 +397,27 @@ export class FakeDiscordServer extends EventEmitter {
       };
       this.threads.set(thread.id, thread);
       return { status: 201, json: thread };
+    }
+    if (method === 'POST' && (m = path.match(/^\/channels\/(\d+)\/threads$/))) {
+      // a forum post (thread + starter message) or a thread without a message
+      const thread = {
+        id: snowflake(),
+        type: body?.type ?? 11,
+        guild_id: this.guildId,
+        parent_id: m[1],
+        name: body?.name ?? 'thread',
+        owner_id: this.botUser.id,
+        last_message_id: null,
+        message_count: 0,
+        member_count: 1,
+        rate_limit_per_user: 0,
+        flags: 0,
+        applied_tags: body?.applied_tags ?? [],
+        thread_metadata: { archived: false, auto_archive_duration: body?.auto_archive_duration ?? 1440, archive_timestamp: new Date().toISOString(), locked: false },
+      };
+      this.threads.set(thread.id, thread);
+      if (body?.message) this.remember(thread.id, { ...this.makeMessage(thread.id, body.message), id: thread.id });
+      return { status: 201, json: body?.message ? { ...thread, message: this.messages.get(thread.id)?.at(-1) } : thread };
     }
     if (method === 'POST' && (m = path.match(/^\/channels\/(\d+)\/messages$/))) {
       const message = this.makeMessage(m[1], body ?? {});

@@ -4,13 +4,19 @@ import { phrasesFor } from '../phrases.js';
 import { clip } from '../render.js';
 import { renderCitation } from '../renderLookups.js';
 import { langOf, replyEphemeral, replyWith } from '../respond.js';
+import { zh } from '../localizations.js';
 import type { BotServices } from '../services.js';
 
 export const data = new SlashCommandBuilder()
   .setName('cite')
+  .setNameLocalizations(zh('引用', '引用'))
   .setDescription('Quote a passage, ready to paste with its citation')
   .setDescriptionLocalizations({ 'zh-CN': '引用一段原文及其出处', 'zh-TW': '引用一段原文及其出處' })
-  .addStringOption((o) => o.setName('passage').setDescription('Passage id or words from it').setRequired(true).setMaxLength(200).setAutocomplete(true));
+  .addStringOption((o) => o
+      .setName('passage')
+      .setNameLocalizations(zh('段落', '段落'))
+      .setDescription('Passage id or words from it')
+      .setDescriptionLocalizations(zh('段落编号或其中的词语', '段落編號或其中的詞語')).setRequired(true).setMaxLength(200).setAutocomplete(true));
 
 export async function execute(interaction: ChatInputCommandInteraction, services: BotServices): Promise<void> {
   const query = interaction.options.getString('passage', true).trim();

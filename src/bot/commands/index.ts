@@ -51,5 +51,15 @@ export function loadCommands(): Promise<Map<string, CommandModule>> {
 
 /** Registration payload for PUT /applications/:id/(guilds/:gid/)commands: slash commands and message context menus. */
 export async function commandPayload(): Promise<RESTPostAPIApplicationCommandsJSONBody[]> {
-  return [...(await loadCommands()).values()].map((c) => c.data.toJSON());
+  return [...(await loadCommands()).values()].map((c) => asRequestBody(c.data.toJSON()));
+}
+
+/**
+ * discord.js writes `default_member_permissions` as a string ("32"); Discord's published request schema
+ * (ApplicationCommandCreateRequest) types it as an integer, which the API accepts: send the integer.
+ */
+function asRequestBody(command: RESTPostAPIApplicationCommandsJSONBody): RESTPostAPIApplicationCommandsJSONBody {
+  const permissions = command.default_member_permissions;
+  if (typeof permissions !== 'string' || !/^\d+$/.test(permissions) || !Number.isSafeInteger(Number(permissions))) return command;
+  return { ...command, default_member_permissions: Number(permissions) as unknown as string };
 }
