@@ -45,7 +45,8 @@ export interface CitationCheckResult {
 const MARKER = /\[(\d{1,3}(?:\s*[,，、]\s*\d{1,3})*)\]/g;
 const QUOTED = /“([^”]{4,})”|「([^」]{4,})」|"([^"]{4,})"|『([^』]{4,})』/g;
 
-function sameNumber(a: string, b: string): boolean {
+/** 41.6 and 41.6% are the same figure in a claim and its passage. */
+export function sameNumber(a: string, b: string): boolean {
   return a === b || a === `${b}%` || b === `${a}%`;
 }
 

@@ -7,6 +7,10 @@ import { phrasesFor } from './messages.js';
 import { nameMatch, profileQuestion, termMatch, type QuestionProfile } from './questionTerms.js';
 import { splitSentences } from '../text/sentences.js';
 import { clipChars } from '../text/clip.js';
+import { sameNumber } from './citationCheck.js';
+import { holdsAnswerType, questionIntent, type QuestionIntent } from './intent.js';
+import { answerUnit } from './answerUnit.js';
+import { buildLead } from './lead.js';
 
 /** Whole answer text (lead + quotes + source list), in characters: what tests and the bot check. */
 export const ANSWER_MAX_CHARS = 1300;
@@ -15,14 +19,15 @@ export const ANSWER_BODY_MAX_CHARS = 900;
 export const ANSWER_BODY_MAX_HAN = 600;
 
 /**
- * supported ⇔ at least one sentence chosen
- *            AND no question name (《title》, “quoted term”, acronym, 'Chip 4') is missing from every retrieved passage
- *            AND the chosen sentences cover ≥ SUPPORT_MIN_COVERAGE of the question's weighted items
- *                (terms weighted by rarity in the candidate pool and length; numbers 3; names 4; partial bigram credit).
- * Calibration (scripts/eval-answers.ts, dev set): answerable Chinese questions 0.47–1.00, the out-of-corpus
- * Chinese question 0.34, invented ones (火星锂矿, 量子纠错) 0.22–0.27; the threshold sits between, leaning to answer.
+ * supported ⇔ at least one sentence chosen, no question name (《title》, “quoted term”, acronym) missing from
+ * every retrieved passage, every year of the question in a quoted passage, the kind of answer asked for
+ * present (a figure for 多少/how many, a date for 哪一年/when, in a sentence about what was asked), and the
+ * weighted coverage of the question's items by the support set ≥ SUPPORT_THRESHOLD for the asker's language
+ * (English questions reach Chinese text through the glossary, so fewer of their words can be covered).
+ * The threshold is chosen from the precision–recall curve of `lodestone eval --answers` over eval/*.jsonl
+ * (answerable questions and near misses written from the corpus): the lowest score that answers no near miss.
  */
-export const SUPPORT_MIN_COVERAGE = 0.42;
+export const SUPPORT_THRESHOLD: Record<'zh' | 'en', number> = { zh: 0.42, en: 0.3 };
 
 export interface ComposeInput {
   question: string;
@@ -36,6 +41,16 @@ export interface ComposeInput {
   expandedTerms?: string[];
   /** English words of the question with no Chinese counterpart in the corpus (see profileQuestion). */
   unbridgedTerms?: string[];
+  /** Documents the question names ("the web article says…"): only their passages are quoted. */
+  namedDocIds?: Set<string>;
+  /** Terms of a follow-up's own words (the new aspect): they weigh more than the carried-over context. */
+  focusTerms?: string[];
+  /** Text of the previous answer in the conversation: its quotes are not repeated. */
+  previousAnswer?: string;
+  /** Glossary terms in a text with their English names (curated first), for English leads and gloss lines. */
+  englishNames?: (text: string) => { term: string; english: string }[];
+  /** Title (short, e.g. the label's author–year) of a document, for comparison headings. */
+  shortNameOf?: (docId: string) => string;
 }
 
 /** Everything but timings, which the caller (the service) measures. */
@@ -57,36 +72,45 @@ interface Candidate {
 }
 
 const MAX_PASSAGES = 8;
-const MAX_SENTENCES = 6;
 const MAX_CITED_PASSAGES = 4;
+/** Quotes chosen to cover the question, before answer units (enumerations) are completed. */
+const MAX_PICKS = 3;
+/** Quote lines in all, answer units and comparison sides included. */
+const MAX_QUOTES = 8;
+/**
+ * Support is judged on a wider set than is quoted: the sentences that together cover most of the question
+ * (as a reader scanning the top passages would), so a tight answer is not refused for being tight.
+ */
+const SUPPORT_PICKS = 6;
 
 interface Item {
   id: string;
   weight: number;
+  /** A rare term of the question (or a number/name): near misses differ from the corpus in these. */
+  distinctive: boolean;
   present: (key: string, numbers: string[]) => number;
 }
 
-/** Question items with weights: terms (rarer in the candidate pool ⇒ heavier), numbers, names, tables. */
-function questionItems(profile: QuestionProfile, sentenceKeys: string[]): Item[] {
+/** Question items with weights: terms (rarer in the candidate pool ⇒ heavier), numbers, names. */
+function questionItems(profile: QuestionProfile, sentenceKeys: string[], focus: Set<string>): Item[] {
   const n = sentenceKeys.length || 1;
   const items: Item[] = [];
   for (const term of profile.terms) {
     const df = sentenceKeys.filter((k) => termMatch(term, k) >= 1).length;
     const idf = Math.log(1 + (n + 1) / (df + 0.5));
     const lengthFactor = 1 + 0.25 * Math.min(3, [...term].length - 1);
-    items.push({ id: `t:${term}`, weight: Math.max(0.2, idf) * lengthFactor, present: (key) => termMatch(term, key) });
+    const focusFactor = focus.size === 0 || focus.has(term) ? 1 : 0.5;
+    // rare in the pool: at most a tenth of the sentences hold it
+    const distinctive = df <= Math.max(1, n / 10) && [...term].length >= 2;
+    items.push({ id: `t:${term}`, weight: Math.max(0.2, idf) * lengthFactor * focusFactor, distinctive, present: (key) => termMatch(term, key) });
   }
   for (const num of profile.numbers) {
-    items.push({ id: `n:${num}`, weight: 3, present: (_key, nums) => (nums.some((m) => sameNumber(m, num)) ? 1 : 0) });
+    items.push({ id: `n:${num}`, weight: 3, distinctive: true, present: (_key, nums) => (nums.some((m) => sameNumber(m, num)) ? 1 : 0) });
   }
   for (const name of profile.names) {
-    items.push({ id: `m:${name}`, weight: 4, present: (key) => (nameMatch(name, key) ? 1 : 0) });
+    items.push({ id: `m:${name}`, weight: 4, distinctive: true, present: (key) => (nameMatch(name, key) ? 1 : 0) });
   }
   return items;
-}
-
-function sameNumber(a: string, b: string): boolean {
-  return a === b || a === `${b}%` || b === `${a}%`;
 }
 
 function bigrams(key: string): Set<string> {
@@ -111,11 +135,18 @@ function hanCount(text: string): number {
   return text.match(/\p{Script=Han}/gu)?.length ?? 0;
 }
 
+/** A bibliography entry or bare link: worth quoting only when the question asks for a source. */
+const BIBLIOGRAPHY = /https?:\/\/|www\.|访问时间|訪問時間|\bVol\.\s*\d|\bpp\.\s*\d|\bNo\.\s*\d|参见|參見|转引自|轉引自|出版社/i;
+
 /** Gather passages to quote from: the top results plus the footnotes the top paragraphs link to. */
 function gatherPassages(input: ComposeInput): { passage: Passage; score: number; rank: number; linked: boolean }[] {
   const seen = new Set<string>();
   const out: { passage: Passage; score: number; rank: number; linked: boolean }[] = [];
-  const top = [...input.results].sort((a, b) => b.score - a.score).slice(0, MAX_PASSAGES);
+  const named = input.namedDocIds && input.namedDocIds.size ? input.namedDocIds : undefined;
+  const top = [...input.results]
+    .filter((r) => !named || named.has(r.passage.docId))
+    .sort((a, b) => b.score - a.score)
+    .slice(0, MAX_PASSAGES);
   top.forEach((r, rank) => {
     if (seen.has(r.passage.id)) return;
     seen.add(r.passage.id);
@@ -133,16 +164,25 @@ function gatherPassages(input: ComposeInput): { passage: Passage; score: number;
   return out;
 }
 
+function squash(text: string): string {
+  return text.replace(/\s+/g, '');
+}
+
 /** Score every sentence of the gathered passages against the question. */
-async function scoreSentences(input: ComposeInput, profile: QuestionProfile): Promise<{ candidates: Candidate[]; items: Item[] }> {
+async function scoreSentences(input: ComposeInput, profile: QuestionProfile, intent: QuestionIntent): Promise<{ candidates: Candidate[]; items: Item[] }> {
   const gathered = gatherPassages(input);
+  const previous = input.previousAnswer ? squash(input.previousAnswer) : '';
   const raw: Omit<Candidate, 'relevance' | 'covers'>[] = [];
   for (const g of gathered) {
     for (const s of splitSentences(g.passage.text)) {
+      if (!profile.asksProvenance && BIBLIOGRAPHY.test(s.text)) continue;
+      // a follow-up answers the new aspect: what the previous answer quoted is not quoted again
+      if (previous && squash(s.text).length >= 8 && previous.includes(squash(s.text))) continue;
       raw.push({ passage: g.passage, score: g.score, rank: g.rank, isLinkedFootnote: g.linked, text: s.text, key: searchKey(s.text), index: s.index });
     }
   }
-  const items = questionItems(profile, raw.map((r) => r.key));
+  const focus = new Set((input.focusTerms ?? []).map((t) => searchKey(t)));
+  const items = questionItems(profile, raw.map((r) => r.key), focus);
   const totalWeight = items.reduce((sum, it) => sum + it.weight, 0) || 1;
   let similarities: number[] | undefined;
   if (input.embedSimilarity && raw.length) {
@@ -152,6 +192,7 @@ async function scoreSentences(input: ComposeInput, profile: QuestionProfile): Pr
       similarities = undefined; // similarity is a bonus; lexical scoring stands on its own
     }
   }
+  const english = input.lang === 'en';
   const candidates = raw.map((r, i) => {
     const nums = numbersIn(r.text);
     const covers = new Set<string>();
@@ -166,9 +207,13 @@ async function scoreSentences(input: ComposeInput, profile: QuestionProfile): Pr
     // Table rows carry their table name in the passage, not in each sentence.
     const tableBonus = profile.tables.some((t) => r.passage.table === t || r.passage.label.includes(t) || r.key.includes(t)) ? 0.15 : 0;
     const provenanceBonus = profile.asksProvenance && r.passage.kind === 'footnote' ? 0.25 : 0;
-    const rankPrior = 0.1 * (1 - r.rank / MAX_PASSAGES);
+    const rankPrior = 0.15 * (1 - r.rank / MAX_PASSAGES);
+    // a sentence holding the kind of answer asked for (a figure, a date, a reason) is the better quote
+    const typeBonus = intent.type !== 'what' && intent.type !== 'compare' && holdsAnswerType(intent.type, r.text) ? 0.08 : 0;
+    // English readers: the paper's own English abstract, when it answers
+    const abstractBonus = english && r.passage.kind === 'abstract' && /[A-Za-z]{4,}/.test(r.text) ? 0.1 : 0;
     const sim = similarities?.[i] ?? 0;
-    const relevance = matched / totalWeight + tableBonus + provenanceBonus + rankPrior + 0.2 * Math.max(0, sim);
+    const relevance = matched / totalWeight + tableBonus + provenanceBonus + rankPrior + typeBonus + abstractBonus + 0.2 * Math.max(0, sim);
     return { ...r, relevance, covers };
   });
   return { candidates, items };
@@ -176,20 +221,22 @@ async function scoreSentences(input: ComposeInput, profile: QuestionProfile): Pr
 
 /**
  * Greedy selection: the most relevant sentence first, then whichever adds the most question items not yet
- * covered (so multi-part questions get each part), skipping near-duplicates, within the length budget.
+ * covered (multi-part questions get each part), at most MAX_PICKS; a later pick must add an item or be
+ * nearly as relevant as the best. Each pick then brings its answer unit (the rest of its enumeration, the
+ * sentence it introduces).
  */
-function selectSentences(candidates: Candidate[], items: Item[], lead: string): Candidate[] {
+function selectSentences(candidates: Candidate[], items: Item[], intent: QuestionIntent, mode: 'quote' | 'support' = 'quote'): Candidate[] {
   const weightOf = new Map(items.map((it) => [it.id, it.weight]));
   const totalWeight = items.reduce((s, it) => s + it.weight, 0) || 1;
   const chosen: Candidate[] = [];
   const covered = new Set<string>();
-  let bodyChars = [...lead].length;
-  let bodyHan = hanCount(lead);
+  let bodyChars = 0;
+  let bodyHan = 0;
   const pool = candidates.filter((c) => c.relevance > 0.12).sort((a, b) => b.relevance - a.relevance);
   const best = pool[0]?.relevance ?? 0;
   const fits = (c: Candidate): boolean => {
     const line = quoteLine(c.text, 9);
-    return bodyChars + [...line].length + 1 <= ANSWER_BODY_MAX_CHARS && bodyHan + hanCount(line) <= ANSWER_BODY_MAX_HAN;
+    return bodyChars + [...line].length + 1 <= ANSWER_BODY_MAX_CHARS - 160 && bodyHan + hanCount(line) <= ANSWER_BODY_MAX_HAN - 80;
   };
   const take = (c: Candidate) => {
     const line = quoteLine(c.text, 9);
@@ -199,38 +246,51 @@ function selectSentences(candidates: Candidate[], items: Item[], lead: string): 
     for (const id of c.covers) covered.add(id);
   };
   const allowed = (c: Candidate): boolean => {
-    if (chosen.includes(c) || !fits(c)) return false;
+    if (chosen.includes(c) || !fits(c) || chosen.length >= MAX_QUOTES) return false;
     const citedPassages = new Set(chosen.map((d) => d.passage.id));
     if (!citedPassages.has(c.passage.id) && citedPassages.size >= MAX_CITED_PASSAGES) return false;
     return !chosen.some((d) => nearDuplicate(c.key, d.key));
   };
-  // Pass 1: cover the question — best sentence first, then the one adding the most uncovered items.
-  while (chosen.length < MAX_SENTENCES) {
+  const withUnit = (c: Candidate) => {
+    take(c);
+    const sentences = splitSentences(c.passage.text);
+    for (const index of answerUnit(sentences, c.index)) {
+      if (index === c.index) continue;
+      const member = candidates.find((d) => d.passage.id === c.passage.id && d.index === index);
+      if (member && allowed(member)) take(member);
+    }
+  };
+  let picks = 0;
+  const maxPicks = mode === 'support' ? SUPPORT_PICKS : intent.type === 'list' || intent.type === 'compare' ? MAX_PICKS + 1 : MAX_PICKS;
+  while (picks < maxPicks) {
     let pick: Candidate | undefined;
     let pickValue = 0;
+    let pickGain = 0;
     for (const c of pool) {
       if (!allowed(c)) continue;
       let gain = 0;
       for (const id of c.covers) if (!covered.has(id)) gain += weightOf.get(id) ?? 0;
-      const value = chosen.length === 0 ? c.relevance : 0.6 * c.relevance + gain / totalWeight;
+      const value = chosen.length === 0 ? c.relevance : (mode === 'support' ? 0.6 : 0.5) * c.relevance + gain / totalWeight;
       if (value > pickValue) {
         pickValue = value;
         pick = c;
+        pickGain = gain;
       }
     }
     if (!pick) break;
-    // Later sentences must add something or be nearly as relevant as the best one.
-    if (chosen.length > 0 && pickValue < Math.max(0.2, 0.5 * best)) break;
-    take(pick);
-  }
-  // Pass 2: context — the sentence right after (or before) a chosen one often finishes its thought
-  // (a list continued, the reason given); add it when it is itself somewhat relevant.
-  for (const c of [...chosen]) {
-    if (chosen.length >= MAX_SENTENCES + 1) break;
-    for (const offset of [1, -1]) {
-      const neighbour = pool.find((d) => d.passage.id === c.passage.id && d.index === c.index + offset);
-      if (neighbour && neighbour.relevance >= 0.3 * best && allowed(neighbour)) take(neighbour);
+    if (mode === 'support') {
+      if (chosen.length > 0 && pickValue < Math.max(0.2, 0.5 * best)) break;
+      take(pick);
+      picks++;
+      continue;
     }
+    if (chosen.length > 0) {
+      // padding: a later quote must add a question item, and be of some relevance itself
+      if (pickGain / totalWeight < 0.08 && pick.relevance < 0.85 * best) break;
+      if (pick.relevance < 0.45 * best) break;
+    }
+    withUnit(pick);
+    picks++;
   }
   return chosen;
 }
@@ -252,13 +312,26 @@ function coverage(chosen: Candidate[], items: Item[]): number {
   return got / total;
 }
 
+/** Share of the question's distinctive items that the chosen sentences hold (1 when it has none). */
+function distinctiveCoverage(chosen: Candidate[], items: Item[]): number {
+  const distinctive = items.filter((it) => it.distinctive);
+  if (distinctive.length === 0) return 1;
+  let got = 0;
+  for (const it of distinctive) {
+    let m = 0;
+    for (const c of chosen) m = Math.max(m, it.present(c.key, numbersIn(c.text)));
+    got += m;
+  }
+  return got / distinctive.length;
+}
+
 const MARKERS_IN = /<sup>([^<]{1,6})<\/sup>|([\u2460-\u2473\u2776-\u277F])/g;
 
 /**
  * Provenance: for "where does this figure come from?" questions, the footnotes that the chosen sentences
  * point to (their ③ markers, or the passage's only footnote) are quoted as well — the paper's own sources.
  */
-function addSourceFootnotes(chosen: Candidate[], candidates: Candidate[], input: ComposeInput, lead: string): void {
+function addSourceFootnotes(chosen: Candidate[], candidates: Candidate[], input: ComposeInput): void {
   const additions: Candidate[] = [];
   for (const c of chosen) {
     const ids = c.passage.footnotes ?? [];
@@ -275,11 +348,11 @@ function addSourceFootnotes(chosen: Candidate[], candidates: Candidate[], input:
       additions.push(existing ?? { ...c, passage: f, isLinkedFootnote: true, text: first.text, key: searchKey(first.text), index: first.index, covers: new Set() });
     }
   }
-  let chars = [...lead].length + chosen.reduce((s, c) => s + [...quoteLine(c.text, 9)].length + 1, 0);
-  let han = hanCount(lead) + chosen.reduce((s, c) => s + hanCount(c.text), 0);
+  let chars = chosen.reduce((s, c) => s + [...quoteLine(c.text, 9)].length + 1, 0);
+  let han = chosen.reduce((s, c) => s + hanCount(c.text), 0);
   for (const a of additions.slice(0, 2)) {
     const line = quoteLine(a.text, 9);
-    if (chars + [...line].length + 1 > ANSWER_BODY_MAX_CHARS || han + hanCount(line) > ANSWER_BODY_MAX_HAN) continue;
+    if (chars + [...line].length + 1 > ANSWER_BODY_MAX_CHARS - 160 || han + hanCount(line) > ANSWER_BODY_MAX_HAN - 80) continue;
     // ranked just below the sentence that cites it
     chosen.push({ ...a, relevance: Math.max(0, ...chosen.map((c) => c.relevance)) - 0.001 });
     chars += [...line].length + 1;
@@ -293,39 +366,131 @@ export function missingNames(profile: QuestionProfile, passages: Passage[]): str
   return profile.names.filter((name) => !keys.some((k) => nameMatch(name, k)));
 }
 
-
-
 function citationFor(n: number, passage: Passage, text: string, score: number, titleOf: (docId: string) => string): Citation {
   return { n, id: passage.id, docId: passage.docId, title: titleOf(passage.docId), label: passage.label, text, score };
 }
 
-/** Diagnostics for calibration scripts: why an answer was (not) supported. */
+/** Why an answer was (not) supported: the measured signals the decision and `eval --answers` use. */
 export interface SupportSignals {
   coverage: number;
+  distinctive: number;
+  /** The quoted sentences hold the kind of answer asked for (a figure, a date …). */
+  answerType: boolean;
+  /** Best share of distinctive items in a passage whose sentence holds the asked-for figure or date. */
+  typedDistinctive: number;
+  /** Every year of the question occurs in a quoted passage. */
+  yearsFound: boolean;
   missingNames: string[];
   bestRelevance: number;
+  /** The score compared with SUPPORT_THRESHOLD. */
+  score: number;
 }
 
-export let lastSupportSignals: SupportSignals | undefined;
+/** The support score compared with the threshold: the weighted coverage of the question by the support set. */
+export function supportScore(s: Pick<SupportSignals, 'coverage'>): number {
+  return s.coverage;
+}
 
-/**
- * The default composer: quotes the sentences that answer the question, verbatim and in the source's script,
- * each followed by its passage's [n]; or, when the corpus cannot answer, says so and lists related passages.
- * Returns everything but `timings` (the caller measures them).
- */
-export async function composeExtractive(input: ComposeInput): Promise<ComposedAnswer> {
-  const phrases = phrasesFor(input.lang);
-  const profile = profileQuestion(input.question, input.expandedTerms, input.unbridgedTerms);
-  const { candidates, items } = await scoreSentences(input, profile);
-  const chosen = selectSentences(candidates, items, phrases.lead);
+const YEAR_IN_QUESTION = /(?:1[89]|20)\d{2}/g;
+/** Share of distinctive items the sentence holding an asked-for figure or date must hold. */
+const TYPED_MIN_DISTINCTIVE = 0.5;
+
+function supportSignals(chosen: Candidate[], candidates: Candidate[], items: Item[], profile: QuestionProfile, intent: QuestionIntent, question: string): SupportSignals {
   const cover = coverage(chosen, items);
+  const distinctive = distinctiveCoverage(chosen, items);
+  const typed = [...intent.types].filter((t) => t === 'quantity' || t === 'date' || t === 'change');
+  // A figure or date answers only when the sentence holding it is about what was asked: the 30% tariff on solar
+  // cells does not answer a question about a tariff on electric cars. Its sentence (with its neighbours in the
+  // passage) must hold at least half of the question's distinctive items and the asked noun.
+  let typedDistinctive = typed.length === 0 ? 1 : 0;
+  for (const c of chosen) {
+    if (typed.length === 0 || !typed.some((t) => holdsAnswerType(t, c.text))) continue;
+    const noun = intent.askedNoun;
+    const passageKey = c.passage.searchKey || searchKey(c.passage.text);
+    if (noun && !/[a-z]/.test(noun) && termMatch(noun, passageKey) < 0.5) continue;
+    typedDistinctive = Math.max(typedDistinctive, distinctiveCoverage([{ ...c, key: passageKey, text: c.passage.text }], items));
+  }
+  const answerType = typedDistinctive >= TYPED_MIN_DISTINCTIVE;
+  const quotedPassages = [...new Set(chosen.map((c) => c.passage))];
+  const years = [...new Set(question.normalize('NFKC').match(YEAR_IN_QUESTION) ?? [])];
+  const yearsFound = years.every((y) => quotedPassages.some((p) => p.text.normalize('NFKC').includes(y)));
   const missing = missingNames(profile, [...new Set(candidates.map((c) => c.passage))]);
   const bestRelevance = Math.max(0, ...candidates.map((c) => c.relevance));
-  lastSupportSignals = { coverage: cover, missingNames: missing, bestRelevance };
-  const supported = chosen.length > 0 && missing.length === 0 && cover >= SUPPORT_MIN_COVERAGE;
+  const signals = { coverage: cover, distinctive, answerType, typedDistinctive, yearsFound, missingNames: missing, bestRelevance, score: 0 };
+  signals.score = supportScore(signals);
+  return signals;
+}
 
-  if (!supported) return noAnswer(input, candidates);
-  if (profile.asksProvenance) addSourceFootnotes(chosen, candidates, input, phrases.lead);
+/** Sides a quote belongs to in a comparison (US/China …, or the documents), by the side's words in it. */
+interface Side {
+  heading: string;
+  test: (c: Candidate) => boolean;
+}
+
+const SIDE_WORDS: Record<string, { words: RegExp; heading: Record<QuestionLang, string> }> = {
+  美国: { words: /美国|美方|拜登|特朗普/u, heading: { 'zh-Hans': '美国：', 'zh-Hant': '美國：', en: 'United States:' } },
+  中国: { words: /中国|中方/u, heading: { 'zh-Hans': '中国：', 'zh-Hant': '中國：', en: 'China:' } },
+  绿色: { words: /绿色|清洁能源|可再生/u, heading: { 'zh-Hans': '绿色竞争：', 'zh-Hant': '綠色競爭：', en: 'Green competition:' } },
+  数字: { words: /数字|芯片|半导体|数据/u, heading: { 'zh-Hans': '数字竞争：', 'zh-Hant': '數位競爭：', en: 'Digital competition:' } },
+};
+
+function comparisonSides(intent: QuestionIntent, input: ComposeInput, candidates: Candidate[]): Side[] {
+  if (intent.bothDocuments) {
+    const docs = [...new Set(input.results.map((r) => r.passage.docId))];
+    return docs.map((docId) => ({ heading: `${input.shortNameOf?.(docId) ?? input.titleOf(docId)}${input.lang === 'en' ? ':' : '：'}`, test: (c: Candidate) => c.passage.docId === docId }));
+  }
+  void candidates;
+  return intent.sides.filter((s) => SIDE_WORDS[s]).map((s) => ({ heading: SIDE_WORDS[s].heading[input.lang], test: (c: Candidate) => SIDE_WORDS[s].words.test(c.key) }));
+}
+
+/** Makes sure each side of a comparison has a quote when the candidates hold one (the best for that side). */
+function completeSides(chosen: Candidate[], candidates: Candidate[], sides: Side[]): void {
+  const best = Math.max(0, ...candidates.map((c) => c.relevance));
+  for (const side of sides) {
+    if (chosen.some(side.test)) continue;
+    const pick = candidates
+      .filter((c) => side.test(c) && c.relevance >= 0.3 * best && !chosen.some((d) => nearDuplicate(c.key, d.key)))
+      .sort((a, b) => b.relevance - a.relevance)[0];
+    if (pick) chosen.push(pick);
+  }
+}
+
+const NO_SIDE_PASSAGE: Record<QuestionLang, string> = {
+  'zh-Hans': '（文献中没有关于这一方的段落。）',
+  'zh-Hant': '（文獻中沒有關於這一方的段落。）',
+  en: '(No passage in the documents covers this side.)',
+};
+
+const NEUTRAL_LEAD: Record<QuestionLang, string> = {
+  'zh-Hans': '文献原文如下：',
+  'zh-Hant': '文獻原文如下：',
+  en: 'From the documents (quoted in the original Chinese):',
+};
+
+/** English names of glossary terms in a quote: `金属北约 = "Metals NATO"`; not a quote, no [n]. */
+function glossLine(text: string, input: ComposeInput): string | undefined {
+  const names = (input.englishNames?.(text) ?? []).slice(0, 3);
+  if (names.length === 0) return undefined;
+  return names.map((n) => `${n.term} = "${n.english}"`).join('; ');
+}
+
+/**
+ * The default composer: a lead that states the answer, then the sentences that answer the question,
+ * verbatim and in the source's script, each followed by its passage's [n]; or, when the corpus cannot
+ * answer, says so and lists related passages. Returns everything but `timings` (the caller measures them).
+ */
+export async function composeExtractive(input: ComposeInput): Promise<ComposedAnswer & { signals: SupportSignals }> {
+  const profile = profileQuestion(input.question, input.expandedTerms, input.unbridgedTerms);
+  const intent = questionIntent(input.question);
+  const { candidates, items } = await scoreSentences(input, profile, intent);
+  const chosen = selectSentences(candidates, items, intent);
+  const sides = intent.type === 'compare' ? comparisonSides(intent, input, candidates) : [];
+  if (sides.length) completeSides(chosen, candidates, sides);
+  const signals = supportSignals(selectSentences(candidates, items, intent, 'support'), candidates, items, profile, intent, input.question);
+  const supported = chosen.length > 0 && signals.missingNames.length === 0 && signals.yearsFound && signals.answerType && signals.score >= SUPPORT_THRESHOLD[input.lang === 'en' ? 'en' : 'zh'];
+
+  if (!supported) return { ...noAnswer(input, candidates), supportScore: signals.score, signals };
+  if (profile.asksProvenance) addSourceFootnotes(chosen, candidates, input);
 
   // Order: passages by their best sentence's relevance, sentences by document order within a passage.
   const byPassage = new Map<string, Candidate[]>();
@@ -338,15 +503,46 @@ export async function composeExtractive(input: ComposeInput): Promise<ComposedAn
     .map((list) => list.sort((a, b) => a.index - b.index))
     .sort((a, b) => Math.max(...b.map((c) => c.relevance)) - Math.max(...a.map((c) => c.relevance)));
   const citations: Citation[] = [];
-  const parts: AnswerPart[] = [];
+  const numberOf = new Map<string, number>();
   groups.forEach((group, i) => {
-    const n = i + 1;
-    for (const c of group) parts.push({ kind: 'quote', text: c.text, n });
-    citations.push(citationFor(n, group[0].passage, group.map((c) => c.text).join(''), group[0].score, input.titleOf));
+    numberOf.set(group[0].passage.id, i + 1);
+    citations.push(citationFor(i + 1, group[0].passage, group.map((c) => c.text).join(''), group[0].score, input.titleOf));
   });
-  const lead = phrases.lead;
-  const text = answerText(lead, parts, citations, input.lang);
-  return { question: input.question, lead, parts, text, citations, supported: true, lang: input.lang, related: [], composer: 'extractive' };
+  const parts: AnswerPart[] = [];
+  const pushQuote = (c: Candidate) => {
+    parts.push({ kind: 'quote', text: c.text, n: numberOf.get(c.passage.id)! });
+    if (input.lang === 'en' && hanCount(c.text) > 0) {
+      const gloss = glossLine(c.text, input);
+      if (gloss) parts.push({ kind: 'gloss', text: gloss });
+    }
+  };
+  if (sides.length) {
+    const placed = new Set<Candidate>();
+    for (const side of sides) {
+      parts.push({ kind: 'heading', text: side.heading });
+      const mine = groups.flat().filter((c) => !placed.has(c) && side.test(c));
+      if (mine.length === 0) parts.push({ kind: 'prose', text: NO_SIDE_PASSAGE[input.lang] });
+      for (const c of mine) {
+        placed.add(c);
+        pushQuote(c);
+      }
+    }
+    for (const c of groups.flat()) if (!placed.has(c)) pushQuote(c);
+  } else {
+    for (const c of groups.flat()) pushQuote(c);
+  }
+
+  // The lead states the answer, drawn from the quotes in order of relevance and checked against its passage.
+  const ranked = [...chosen].sort((a, b) => b.relevance - a.relevance);
+  const englishName = (zh: string) => input.englishNames?.(zh).find((n) => searchKey(n.term) === searchKey(zh))?.english;
+  const lead = buildLead(
+    ranked.map((c) => ({ text: c.text, n: numberOf.get(c.passage.id)!, passageText: c.passage.text })),
+    { intent, question: input.question, lang: input.lang, englishName },
+    profile.terms,
+  );
+  const leadText = intent.type === 'compare' || !lead ? NEUTRAL_LEAD[input.lang] : lead.text;
+  const text = answerText(leadText, parts, citations, input.lang);
+  return { question: input.question, lead: leadText, parts, text, citations, supported: true, lang: input.lang, related: [], composer: 'extractive', supportScore: signals.score, signals };
 }
 
 /** "The corpus has no passage that answers this", plus the closest passages marked as related. */

@@ -1,4 +1,4 @@
-import { contentTerms, numbersIn, STOPWORDS } from '../text/segment.js';
+import { COMMON_ENGLISH, contentTerms, numbersIn, stemEnglish, STOPWORDS } from '../text/segment.js';
 import { searchKey } from '../text/searchKey.js';
 
 /**
@@ -113,6 +113,9 @@ export function profileQuestion(question: string, expandedTerms: string[] = [], 
   }
   for (const m of question.normalize('NFKC').matchAll(LATIN_NAME)) {
     const name = m[0].toLowerCase();
+    // "In 2018", "By 2030": a capitalised everyday word before a year is a date, not a name
+    const [word, number] = name.split(/\s+/);
+    if (number && (STOPWORDS.has(word) || COMMON_ENGLISH.has(stemEnglish(word)) || /^(?:1[89]|20)\d{2}$/.test(number))) continue;
     if (!TRANSLATED_ACRONYMS.has(name)) names.add(name);
   }
   const tables = new Set<string>();

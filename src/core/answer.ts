@@ -48,6 +48,8 @@ export interface Answer {
   related: Citation[];
   /** Which composer produced it: 'extractive' or 'llm:<model>'. */
   composer: string;
+  /** The extractive composer's support score (compared with its threshold), for calibration in `eval --answers`. */
+  supportScore?: number;
   /** A short note for the reader, e.g. why the LLM answer fell back. */
   note?: string;
   timings: { embedMs: number; searchMs: number; composeMs: number; totalMs: number };

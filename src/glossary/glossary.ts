@@ -7,6 +7,7 @@ import type { GlossaryCitation, GlossaryEntry } from './entry.js';
 import { extractCandidates, type TermCandidate } from './extract.js';
 import { bigramSimilarity, editDistance, typoBudget } from './similarity.js';
 import { choice, CHOICES_MAX, type Choice } from '../text/choice.js';
+import type { Lexicon } from './lexicon.js';
 
 export interface GlossaryJSON {
   version: 1;
@@ -163,6 +164,8 @@ export class Glossary {
 
   /** Glossary entries then bridge terms: what expansion spans point into. */
   private readonly expansionTerms: { term: string; aliases: string[] }[];
+  /** CC-CEDICT glosses of the corpus's words: bridges English question words no entry covers. */
+  private lexicon?: Lexicon;
 
   private constructor(entries: GlossaryEntry[], bridge: BridgeTerm[] = [], codes: string[] = []) {
     this.entries = entries;
@@ -365,6 +368,27 @@ export class Glossary {
   }
 
   /**
+   * Terms of the glossary that occur in `text` (longest first, no overlaps) with their English name (the first
+   * English alias), for gloss lines and English leads. Terms without an English name are left out.
+   */
+  englishNames(text: string): { term: string; english: string }[] {
+    const key = searchKey(text);
+    const found: { start: number; end: number; term: string; english: string }[] = [];
+    const hits = this.hanForms.filter((h) => h.key.length >= 2 && key.includes(h.key)).sort((a, b) => b.key.length - a.key.length);
+    for (const h of hits) {
+      const e = this.expansionTerms[h.entry];
+      const english = e.aliases.find((a) => /^[A-Za-z][A-Za-z0-9 '’-]{2,}$/.test(a) && !/^[A-Z0-9]{2,6}$/.test(a)) ?? e.aliases.find((a) => /^[A-Za-z]/.test(a));
+      if (!english) continue;
+      const start = key.indexOf(h.key);
+      const end = start + h.key.length;
+      if (found.some((f) => start < f.end && f.start < end) || found.some((f) => f.english.toLowerCase() === english.toLowerCase())) continue;
+      const at = [...text].length === key.length ? [...text].slice(start, end).join('') : e.term;
+      found.push({ start, end, term: at, english });
+    }
+    return found.sort((a, b) => a.start - b.start).map(({ term, english }) => ({ term, english }));
+  }
+
+  /**
    * The other names (Chinese forms and the abbreviations the corpus uses) of every entry whose term or
    * alias occurs in the question, longest match first so "Minerals Security Partnership" is not read as
    * "security". Forms already in the question are left out. Used by retrieval to reach Chinese passages.
@@ -417,6 +441,33 @@ export class Glossary {
         out.push(sk === form || !HAN.test(form) ? form : toSimplified(form));
       }
     }
+    // English words no entry covers: the corpus words whose dictionary sense is that word (curated entries first)
+    if (this.lexicon && this.lexicon.size > 0) {
+      for (const t of tokens) {
+        if (t.word.length < 3 || taken.some((s) => t.start < s.end && s.start < t.end)) continue;
+        let added = 0;
+        for (const m of this.lexicon.matches(t.word)) {
+          if (m.score < LEXICON_MIN_SCORE || added >= LEXICON_PER_WORD) break;
+          if (seen.has(m.word) || key.includes(m.word)) continue;
+          seen.add(m.word);
+          out.push(m.word);
+          added++;
+        }
+      }
+    }
     return out;
   }
+
+  /** Lets expandQuery bridge English words the entries do not cover through the corpus lexicon. */
+  useLexicon(lexicon: Lexicon | undefined): this {
+    this.lexicon = lexicon;
+    return this;
+  }
 }
+
+/**
+ * How close a lexicon sense must be to the English word (3: the whole sense, 2: one of two words) and how many
+ * corpus words one English word may add. Measured on eval/en.jsonl and the dev set's English rows (see README).
+ */
+export const LEXICON_MIN_SCORE = 2;
+export const LEXICON_PER_WORD = 2;

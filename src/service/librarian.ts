@@ -2,12 +2,19 @@ import type { Answer, QuestionLang, ScoredPassage } from '../core/answer.js';
 import { composeExtractive, type ComposeInput } from '../answer/extractive.js';
 import { createLlmComposer, llmConfigFromEnv, type LlmComposer } from '../answer/llm.js';
 import { validateQuestion } from '../answer/validateQuestion.js';
-import type { Passage, PassageKind } from '../core/passage.js';
+import { followUpQuestion, type FollowUp } from '../answer/followUp.js';
+import { phrasesFor } from '../answer/messages.js';
+import { namedDocuments } from '../retrieval/documentHints.js';
+import type { DocumentInfo, Passage, PassageKind } from '../core/passage.js';
 import type { TextEmbedder } from '../embedding/embedder-api.js';
 import { Embedder } from '../embedding/embedder.js';
 import { loadHubEmbedder } from '../embedding/select.js';
+import type { DownloadListener } from '../embedding/hub.js';
+import { resolveModelSetting } from '../embedding/modelSetting.js';
+import { UnavailableEmbedder } from '../embedding/unavailable.js';
 import { Glossary } from '../glossary/glossary.js';
 import { loadCuratedGlossary } from '../glossary/curated.js';
+import { englishName, readIndexLexicon, type Lexicon } from '../glossary/lexicon.js';
 import { citeChoices, citePassage } from '../cite/cite.js';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -36,6 +43,8 @@ export interface LibrarianOptions {
   composer?: LlmComposer | null;
   onWarning?: (message: string) => void;
   onProgress?: (stage: string, done: number, total: number) => void;
+  /** Progress of a hub model download (the index's model, or the setting's on a first ingest). */
+  onDownload?: DownloadListener;
   onIngested?: (summary: IngestSummary) => void;
 }
 
@@ -43,8 +52,14 @@ export interface LibrarianOptions {
 interface Generation {
   index: IndexSnapshot;
   embedder: TextEmbedder;
+  /** The index's embedding model cannot be loaded: answers come from its lexical (BM25) side alone. */
+  lexicalOnly: boolean;
   retriever: Retriever;
   glossary: Glossary;
+  /** CC-CEDICT glosses of the corpus's own words, built at ingest (empty for an index without one). */
+  lexicon: Lexicon;
+  /** English name of a Chinese term: the glossary's English alias first, then the lexicon's first sense. */
+  englishName: (zh: string) => string | undefined;
   /** Glossary aliases of a question (the last one remembered). */
   expand: (question: string) => string[];
 }
@@ -66,7 +81,7 @@ const MAX_SEARCH_K = 25;
 export async function createLibrarian(options: LibrarianOptions): Promise<LibrarianService> {
   const model = options.model ?? process.env.EMBEDDING_MODEL;
   if (options.autoIngest !== false && (await indexIsStale(options.corpusDir, options.indexDir, model))) {
-    const summary = await ingest({ corpusDir: options.corpusDir, indexDir: options.indexDir, model, onProgress: options.onProgress, onWarning: options.onWarning });
+    const summary = await ingest({ corpusDir: options.corpusDir, indexDir: options.indexDir, model, onProgress: options.onProgress, onDownload: options.onDownload, onWarning: options.onWarning });
     options.onIngested?.(summary);
   }
   const store = openIndexStore(options.indexDir);
@@ -77,7 +92,7 @@ export async function createLibrarian(options: LibrarianOptions): Promise<Librar
     // a truncated or corrupted index is rebuilt from corpus/ rather than refusing to start
     if (!(error instanceof IndexError) || options.autoIngest === false) throw error;
     options.onWarning?.(`${error.message.split('\n')[0]} — rebuilding it now`);
-    const summary = await ingest({ corpusDir: options.corpusDir, indexDir: options.indexDir, model, force: true, onProgress: options.onProgress, onWarning: options.onWarning });
+    const summary = await ingest({ corpusDir: options.corpusDir, indexDir: options.indexDir, model, force: true, onProgress: options.onProgress, onDownload: options.onDownload, onWarning: options.onWarning });
     options.onIngested?.(summary);
     generation = await openGeneration(options, await store.load());
   }
@@ -89,17 +104,19 @@ export async function createLibrarian(options: LibrarianOptions): Promise<Librar
   return new LibrarianImpl({ ...options, composer }, store, generation);
 }
 
-async function openGeneration(options: LibrarianOptions, index: IndexSnapshot): Promise<Generation> {
-  const embedder = await embedderFor(index);
+async function openGeneration(options: LibrarianOptions, index: IndexSnapshot, previous?: Generation): Promise<Generation> {
+  const { embedder, lexicalOnly } = await embedderFor(index, options, previous);
   const glossary = loadGlossary(options, index);
+  const lexicon = readIndexLexicon(options.indexDir, index.manifest.build, options.onWarning);
+  glossary.useLexicon(lexicon);
   // the retriever and the composer both want a question's expansion: computed once per question
   let last: { question: string; aliases: string[] } | undefined;
   const expand = (question: string): string[] => {
     if (last?.question !== question) last = { question, aliases: glossary.expandQuery(question) };
     return last.aliases;
   };
-  const retriever = new Retriever(index, embedder, { expand });
-  return { index, embedder, retriever, glossary, expand };
+  const retriever = new Retriever(index, embedder, { expand, lexicalOnly });
+  return { index, embedder, lexicalOnly, retriever, glossary, lexicon, englishName: (zh) => englishName(zh, glossary, lexicon), expand };
 }
 
 /**
@@ -128,11 +145,54 @@ function loadGlossary(options: LibrarianOptions, index: IndexSnapshot): Glossary
   return glossary;
 }
 
-/** The embedder the index was built with: the corpus model stored beside it, or the hub model by name. */
-async function embedderFor(index: IndexSnapshot): Promise<TextEmbedder> {
-  const modelId = index.manifest.modelId;
-  if (index.modelDir) return Embedder.load({ model: 'corpus', modelDir: index.modelDir });
-  return loadHubEmbedder(modelId);
+/**
+ * The embedder the index was built with: the corpus model stored beside it, the hub model by name (from the
+ * cache, else downloaded when the hub answers), or the local model directory it was built from. When that
+ * model cannot be loaded at all, the index is not rebuilt with another one: it answers lexically (BM25), and
+ * says so once — not again for the next generation built with the same model.
+ */
+async function embedderFor(index: IndexSnapshot, options: LibrarianOptions, previous?: Generation): Promise<{ embedder: TextEmbedder; lexicalOnly: boolean }> {
+  const { modelId, dimensions } = index.manifest;
+  if (index.modelDir) return { embedder: await Embedder.load({ model: 'corpus', modelDir: index.modelDir }), lexicalOnly: false };
+  try {
+    return { embedder: await indexModel(index, options), lexicalOnly: false };
+  } catch (error) {
+    const reason = (error as Error).message.split('\n')[0];
+    if (!(previous?.lexicalOnly && previous.index.manifest.modelId === modelId)) {
+      const pull = modelId.startsWith('local:') ? 'put the model directory back' : `run \`npx lodestone models pull ${modelId}\` where the hub is reachable`;
+      options.onWarning?.(
+        `embedding: the index's model ${modelId} cannot be loaded (${reason}); answering from the index's words alone (no semantic search) — ${pull}, or rebuild with another model: \`npx lodestone ingest --force\``,
+      );
+    }
+    return { embedder: new UnavailableEmbedder(modelId, dimensions, reason), lexicalOnly: true };
+  }
+}
+
+/** The index's (non-corpus) model, checked to be the very model its vectors were made with. */
+async function indexModel(index: IndexSnapshot, options: LibrarianOptions): Promise<TextEmbedder> {
+  const { modelId } = index.manifest;
+  if (!modelId.startsWith('local:')) return loadHubEmbedder(modelId, { onDownload: options.onDownload });
+  // a local model directory: where the setting points now (it may have moved), else where it was at ingest
+  const origin = index.manifest.build?.modelOrigin as { dir?: string } | undefined;
+  const dirs: string[] = [];
+  try {
+    const request = resolveModelSetting(options.model ?? process.env.EMBEDDING_MODEL);
+    if (request.kind === 'dir') dirs.push(request.dir);
+  } catch {
+    // a setting that no longer resolves is reported by ingest; the recorded directory may still be there
+  }
+  if (origin?.dir && !dirs.includes(origin.dir)) dirs.push(origin.dir);
+  let reason = 'no model directory recorded';
+  for (const dir of dirs) {
+    try {
+      const embedder = await Embedder.load({ model: dir });
+      if (embedder.modelId === modelId) return embedder;
+      reason = `${dir} now holds ${embedder.modelId}`;
+    } catch (error) {
+      reason = (error as Error).message;
+    }
+  }
+  throw new Error(reason);
 }
 
 /**
@@ -147,6 +207,30 @@ async function absentWords(question: string, g: Generation): Promise<string[]> {
   const candidates = [...new Set([...english, ...chinese])].filter((word) => g.glossary.expandQuery(word).length === 0);
   const frequencies = await Promise.all(candidates.map((word) => g.index.lexical.documentFrequency(word)));
   return candidates.filter((_, i) => frequencies[i] === 0);
+}
+
+/** Author and year ("周亚敏 2024"), else the title: a comparison heading per document. */
+function shortName(doc: DocumentInfo | undefined): string {
+  if (!doc) return '';
+  const who = doc.author && !/^(?:佚名|unknown|anonymous|匿名)$/i.test(doc.author) ? doc.author : doc.venue?.split(/[（(「,，]/)[0];
+  return who ? `${who}${doc.year ? ` ${doc.year}` : ''}` : doc.title;
+}
+
+/** A bare follow-up ("为什么？") with no conversation: ask for the subject instead of guessing. */
+function needsContextAnswer(question: string, lang: QuestionLang, started: number): Answer {
+  const lead = phrasesFor(lang).needsContext;
+  return {
+    question,
+    lead,
+    parts: [],
+    text: lead,
+    citations: [],
+    supported: false,
+    lang,
+    related: [],
+    composer: 'extractive',
+    timings: { embedMs: 0, searchMs: 0, composeMs: 0, totalMs: performance.now() - started },
+  };
 }
 
 class LibrarianImpl implements LibrarianService {
@@ -174,7 +258,7 @@ class LibrarianImpl implements LibrarianService {
   private adopt(index: IndexSnapshot): Promise<boolean> {
     this.swapping = this.swapping.then(async () => {
       try {
-        this.generation = await openGeneration(this.options, index);
+        this.generation = await openGeneration(this.options, index, this.generation);
         return true;
       } catch (error) {
         this.options.onWarning?.(`new index not loaded, keeping the previous one: ${(error as Error).message}`);
@@ -189,10 +273,13 @@ class LibrarianImpl implements LibrarianService {
     const question = validateQuestion(rawQuestion);
     const lang: QuestionLang = options.lang ?? detectLang(question);
     const g = this.generation;
-    const searchQuery = await this.standaloneQuestion(question, options.history);
+    const followUp = await this.standaloneQuestion(question, options.history);
+    if (followUp.needsContext) return needsContextAnswer(question, lang, started);
+    const searchQuery = followUp.standalone;
     const k = options.k ?? DEFAULT_K;
     const { results, timings } = await g.retriever.search(searchQuery, k);
     const composeStart = performance.now();
+    const documents = g.index.documents;
     const input: ComposeInput = {
       // sentences are scored against the standalone question (a follow-up's carried-over context included)
       question: searchQuery,
@@ -202,6 +289,12 @@ class LibrarianImpl implements LibrarianService {
       titleOf: (docId) => g.index.document(docId)?.title ?? docId,
       expandedTerms: g.expand(searchQuery),
       unbridgedTerms: await absentWords(searchQuery, g),
+      // a follow-up's own question names the document, not the carried context
+      namedDocIds: namedDocuments(question, documents),
+      focusTerms: followUp.focus,
+      previousAnswer: options.history?.length ? options.history[options.history.length - 1].answer : undefined,
+      englishNames: (text) => g.glossary.englishNames(text),
+      shortNameOf: (docId) => shortName(g.index.document(docId)),
     };
     const composed = this.options.composer ? await this.options.composer.compose({ ...input, history: options.history }) : await composeExtractive(input);
     const composeMs = performance.now() - composeStart;
@@ -216,21 +309,17 @@ class LibrarianImpl implements LibrarianService {
    * A follow-up ("and cobalt?") is searched with the conversation's context: condensed by the LLM when one
    * is configured, otherwise by carrying the previous question's content terms over.
    */
-  private async standaloneQuestion(question: string, history: AskOptions['history']): Promise<string> {
-    if (!history || history.length === 0) return question;
+  private async standaloneQuestion(question: string, history: AskOptions['history']): Promise<FollowUp> {
     const composer = this.options.composer;
-    if (composer) {
+    if (history && history.length > 0 && composer) {
       try {
         const condensed = await composer.condenseQuestion(history, question);
-        if (condensed.trim()) return condensed.trim();
+        if (condensed.trim()) return { standalone: condensed.trim(), focus: [], needsContext: false };
       } catch (error) {
         this.options.onWarning?.(`condensing the follow-up failed: ${(error as Error).message}`);
       }
     }
-    const previous = history[history.length - 1].question;
-    const own = contentTerms(question);
-    const carried = [...contentTerms(previous)].filter((t) => !own.has(t));
-    return carried.length ? `${question} ${carried.join(' ')}` : question;
+    return followUpQuestion(question, history);
   }
 
   async search(rawQuery: string, k = DEFAULT_K): Promise<ScoredPassage[]> {
@@ -288,7 +377,7 @@ class LibrarianImpl implements LibrarianService {
 
   searcher(options: { expand?: boolean } = {}): Retriever {
     const g = this.generation;
-    return options.expand === false ? new Retriever(g.index, g.embedder) : g.retriever;
+    return options.expand === false ? new Retriever(g.index, g.embedder, { lexicalOnly: g.lexicalOnly }) : g.retriever;
   }
 
   describe() {

@@ -1,0 +1,96 @@
+import type { Sentence } from '../text/sentences.js';
+
+/**
+ * Ordinal marker families of Chinese enumerations. An answer that quotes one item of an enumeration quotes
+ * the others too (and the sentence that introduces them): a list cut after its first item misleads.
+ */
+const FAMILIES: string[][] = [
+  ['一是', '二是', '三是', '四是', '五是', '六是'],
+  ['其一', '其二', '其三', '其四', '其五'],
+  ['其壹', '其贰', '其叁', '其肆', '其伍'],
+  ['其壹', '其貳', '其參', '其肆', '其伍'],
+  ['第一', '第二', '第三', '第四', '第五', '第六'],
+  ['（1）', '（2）', '（3）', '（4）', '（5）', '（6）'],
+  ['(1)', '(2)', '(3)', '(4)', '(5)', '(6)'],
+  ['首先', '其次', '再次', '最后'],
+];
+
+/** A sentence that announces what follows ("主要表现为两方面：", "…包括以下…"): it needs the next sentence. */
+const INTRODUCES = /[：:]\s*$|如下|以下几|以下方面|[两兩二三四五六七八九十几幾]个?方面[：:。]?$|主要表现为|主要表現為|包括[：:]?$/u;
+
+/** The family and position of the first ordinal marker a sentence carries (at its start or after a colon/comma). */
+export function ordinalIn(text: string): { family: number; position: number } | undefined {
+  let best: { family: number; position: number; at: number } | undefined;
+  FAMILIES.forEach((markers, family) => {
+    markers.forEach((marker, position) => {
+      const at = text.indexOf(marker);
+      if (at < 0) return;
+      // 第一 inside 第一大 / 其次数 is not an ordinal: it must start the sentence or follow punctuation
+      const before = at === 0 ? '' : text[at - 1];
+      if (at > 0 && !/[，,：:；;。\s（(“"]/u.test(before)) return;
+      if (!best || at < best.at) best = { family, position, at };
+    });
+  });
+  return best && { family: best.family, position: best.position };
+}
+
+/** How many ordinal items of one family a single sentence holds (一是…二是…三是… in one sentence). */
+function itemsInSentence(text: string, family: number): number {
+  return FAMILIES[family].filter((m) => text.includes(m)).length;
+}
+
+/**
+ * Indices (document order) of the sentences that make the answer unit around `index`: the enumeration it
+ * belongs to, items and their introduction; or the sentence it introduces. Just `[index]` otherwise.
+ * Sentences between two items that carry no marker (an example for item one) are left out: each item is
+ * quoted, the elaborations are not.
+ */
+export function answerUnit(sentences: Sentence[], index: number): number[] {
+  const at = sentences.findIndex((s) => s.index === index);
+  if (at < 0) return [index];
+  const unit = new Set<number>([at]);
+  const own = ordinalIn(sentences[at].text);
+  if (own) {
+    // backwards to item one, then its introduction
+    let position = own.position;
+    let cursor = at;
+    while (position > 0) {
+      const prev = findMarker(sentences, cursor - 1, -1, own.family, position - 1);
+      if (prev < 0) break;
+      unit.add(prev);
+      cursor = prev;
+      position--;
+    }
+    if (position === 0 && cursor > 0 && INTRODUCES.test(sentences[cursor - 1].text)) unit.add(cursor - 1);
+    // forwards to the last item
+    position = own.position + itemsInSentence(sentences[at].text, own.family) - 1;
+    cursor = at;
+    for (;;) {
+      const next = findMarker(sentences, cursor + 1, 1, own.family, position + 1);
+      if (next < 0) break;
+      unit.add(next);
+      cursor = next;
+      position++;
+    }
+  } else if (INTRODUCES.test(sentences[at].text) && at + 1 < sentences.length) {
+    // an introduction: the sentence it announces, and that sentence's enumeration
+    for (const i of answerUnit(sentences, sentences[at + 1].index)) unit.add(sentences.findIndex((s) => s.index === i));
+  } else {
+    // one item of an enumeration held in the sentence before (…一是 A。二是 B) is handled above; a sentence
+    // that an introduction announces brings its introduction
+    if (at > 0 && INTRODUCES.test(sentences[at - 1].text)) unit.add(at - 1);
+  }
+  return [...unit].filter((i) => i >= 0).sort((a, b) => a - b).map((i) => sentences[i].index);
+}
+
+/** The nearest sentence from `start` in `direction` (within 3 sentences) carrying marker `position` of `family`. */
+function findMarker(sentences: Sentence[], start: number, direction: 1 | -1, family: number, position: number): number {
+  const marker = FAMILIES[family][position];
+  if (!marker) return -1;
+  for (let i = start, steps = 0; i >= 0 && i < sentences.length && steps < 3; i += direction, steps++) {
+    const o = ordinalIn(sentences[i].text);
+    if (o && o.family === family && o.position === position) return i;
+    if (sentences[i].text.includes(marker) && o?.family === family) return i;
+  }
+  return -1;
+}

@@ -1,0 +1,85 @@
+import { searchKey } from '../text/searchKey.js';
+
+/** What kind of answer a question wants: decides what the lead extracts and what a quote must contain. */
+export type AnswerType = 'change' | 'quantity' | 'date' | 'list' | 'who' | 'why' | 'compare' | 'what';
+
+export interface QuestionIntent {
+  type: AnswerType;
+  /** Every type the question asks for (a question may ask "which five … and from how much to how much"). */
+  types: Set<AnswerType>;
+  /** The noun a quantity question asks about (多少关税 → 关税), in search-key form, when one can be read off. */
+  askedNoun?: string;
+  /** Sides of a comparison (美国/中国, paper/web article …), in search-key form. */
+  sides: string[];
+  /** The question compares or asks about both documents. */
+  bothDocuments: boolean;
+}
+
+const CHANGE = /从多少|由多少|降[到至]了?多少|升[到至]了?多少|增[长加][到至]了?多少|减少[到至]了?多少|变化|how (?:much )?did .{0,40}(?:change|fall|drop|rise|decline|grow)|from what .{0,30} to what|change[sd]? from/i;
+const QUANTITY = /多少|几[个项家种国成倍]|幾[個項家種國成倍]|数量|份额|占比|比例|百分之|how many|how much|what (?:share|percentage|proportion|price|rate|tariff|amount|value|target|sum|figure)|what percent/i;
+const DATE = /哪一年|哪年|何年|何时|何時|什么时候|什麼時候|哪一天|哪个月|哪個月|which year|what year|^when\b|\bwhen (?:did|was|were|is|will|does|do|has|had)\b/i;
+const LIST = /哪些|哪几|哪幾|有哪|包括什么|包括哪|列举|列舉|哪[两三四五六七八九十]|几大|幾大|[两三四五六七八九十]大|[两兩二三四五六七八九十]重|which (?:countries|members|sectors|industries|stages|steps|minerals|measures|areas|fields|agencies|laws|pillars|features|ways)|what (?:are|were) the|\blist\b|\bname the\b|what (?:two|three|four|five) /i;
+const WHO = /谁|誰|哪个机构|哪個機構|哪个部门|哪個部門|哪个国家|哪個國家|哪项法|哪項法|哪部法|\bwho\b|which (?:agency|country|organi[sz]ation|department|law|act|body|office)/i;
+const WHY = /为什么|為什麼|为何|為何|原因|何以|\bwhy\b|\breasons?\b/i;
+const COMPARE = /对比|比较|比較|區別|区别|不同|差异|差異|异同|異同|相比|contrast|compare|differ|versus|\bvs\.?\b|各自|分别|分別|两篇|兩篇|两份|both documents|two documents|each say|both texts/i;
+const BOTH_DOCUMENTS = /两篇|兩篇|两份文献|兩份文獻|两个文献|both documents|two documents|both texts|each document|论文和文章|文章和论文|論文和文章|paper and the (?:web )?article|article and the paper/i;
+
+/** Pairs a comparison may set against each other, in search-key form (simplified, lower-case). */
+const SIDE_PAIRS: [string, string, RegExp, RegExp][] = [
+  ['美国', '中国', /美国|美方|\bus\b|\bu\.s\.|american|united states|america/, /中国|中方|china|chinese/],
+  ['绿色', '数字', /绿色|green/, /数字|digital/],
+];
+
+/** The noun right after 多少 / 几 (多少关税, 多少亿美元的授权 → 授权), or before 是多少 (回收比例是多少 → 回收比例). */
+function askedNounOf(key: string): string | undefined {
+  const after = key.match(/(?:多少|几)(?:亿美元|美元|亿|万|个|项|家|种)?(?:的)?(\p{Script=Han}{2,4})/u);
+  if (after && !/^(?:是|呢|年|次|降|升|增|减|钱|倍|人)/u.test(after[1])) return after[1].replace(/[？?，,。呢吗].*$/u, '');
+  const before = key.match(/(\p{Script=Han}{2,4})(?:是|为|有|达到?)多少/u);
+  if (before) return before[1];
+  const english = key.match(/what (share|percentage|proportion|price|rate|tariff|amount|value|target)/);
+  return english?.[1];
+}
+
+export function questionIntent(question: string): QuestionIntent {
+  const key = searchKey(question);
+  const types = new Set<AnswerType>();
+  if (CHANGE.test(key)) types.add('change');
+  if (QUANTITY.test(key)) types.add('quantity');
+  if (DATE.test(key)) types.add('date');
+  if (LIST.test(key)) types.add('list');
+  if (WHO.test(key)) types.add('who');
+  if (WHY.test(key)) types.add('why');
+  const bothDocuments = BOTH_DOCUMENTS.test(key);
+  const sides: string[] = [];
+  if (COMPARE.test(key) || bothDocuments) {
+    for (const [a, b, ra, rb] of SIDE_PAIRS) {
+      if (ra.test(key) && rb.test(key)) {
+        sides.push(a, b);
+        break;
+      }
+    }
+    if (sides.length || bothDocuments) types.add('compare');
+  }
+  const order: AnswerType[] = ['compare', 'change', 'quantity', 'date', 'list', 'who', 'why'];
+  const type = order.find((t) => types.has(t)) ?? 'what';
+  return { type, types, askedNoun: types.has('quantity') || types.has('change') ? askedNounOf(key) : undefined, sides, bothDocuments };
+}
+
+/** Does a sentence hold the kind of answer the intent asks for? Used to prefer such sentences and to refuse near misses. */
+export function holdsAnswerType(type: AnswerType, text: string): boolean {
+  const t = text.normalize('NFKC');
+  switch (type) {
+    case 'change':
+      return /\d/.test(t) && /(?:从|由|自).{0,40}(?:降|减|增|升|提高|下滑|上涨|跌)/u.test(t);
+    case 'quantity':
+      return /\d+(?:\.\d+)?\s*(?:%|％|万|亿|億|萬|美元|倍|个|個|种|種|家|项|項|吨|噸)|(?<![\d.])(?!(?:1[89]|20)\d{2}(?!\d))\d{1,6}(?:\.\d+)?(?![\d.]*\s*年)|[一二三四五六七八九十两百千万亿]+(?:个|项|家|种|大|倍|成|亿|万)|数[十百千万]|數[十百千萬]/u.test(t);
+    case 'date':
+      return /(?:1[89]|20)\d{2}\s*年|\b(?:1[89]|20)\d{2}\b/.test(t);
+    case 'list':
+      return /、|一是|其[一壹]|第一|（1）|\(1\)|首先|以及|和|及/u.test(t);
+    case 'why':
+      return /因为|因為|由于|由於|原因|旨在|目的|为了|為了|因此|所以|导致|導致|使得|反映|意味|在于|在於|源于|源於|出于|出於|试图|試圖|以便/u.test(t);
+    default:
+      return true;
+  }
+}

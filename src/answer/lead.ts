@@ -1,0 +1,319 @@
+import type { QuestionLang } from '../core/answer.js';
+import { searchKey } from '../text/searchKey.js';
+import { numbersIn } from '../text/segment.js';
+import type { QuestionIntent } from './intent.js';
+import { ordinalIn } from './answerUnit.js';
+
+/** A quoted sentence the lead may draw on, with the [n] of its passage and the passage's whole text. */
+export interface LeadSource {
+  text: string;
+  n: number;
+  passageText: string;
+}
+
+export interface LeadContext {
+  intent: QuestionIntent;
+  question: string;
+  lang: QuestionLang;
+  /** English name of a Chinese term (curated glossary first), for English leads. */
+  englishName?: (zh: string) => string | undefined;
+}
+
+/** A lead that states the answer: the reader-facing line and the numbers it computed (not in any passage). */
+export interface Lead {
+  text: string;
+  n: number;
+  /** Verbatim fragments of the cited passage the lead repeats (checked). */
+  fragments: string[];
+  /** Numbers the lead computed from the passage's numbers (e.g. a difference). */
+  computed: string[];
+}
+
+const LEAD_MAX_CHARS = 160;
+const NUMBER = String.raw`\d+(?:\.\d+)?\s*%?`;
+const NUMBER_LIST = String.raw`${NUMBER}(?:\s*(?:、|,|，|和|及|与)\s*${NUMBER})*`;
+const CHANGE = new RegExp(String.raw`(?:分别)?(?:从|由)(?:\s*\d{4}\s*年的?)?\s*(${NUMBER_LIST})\s*(?:的水平)?(?:大幅|明显|显著|迅速)?(下降|降低|减少|降|下滑|增长|增加|上升|提高|升|扩大)(?:至|到|为)(?:\s*\d{4}\s*年的?)?\s*(${NUMBER_LIST})`, 'u');
+/** A run of list items: X、Y、Z和W (items of 1–14 characters without punctuation). */
+const ITEM = String.raw`[^、，,。；;：:（）()“”"《》\s]{1,14}`;
+const ITEM_RUN = new RegExp(String.raw`(${ITEM}(?:、${ITEM})+(?:(?:和|及|以及|与)${ITEM})?)`, 'gu');
+const NAMED = /《[^》]{2,40}》|[\p{Script=Han}]{2,14}?(?:部|局|署|办公室|辦公室|委员会|委員會|理事会|理事會|机构|機構|银行|銀行|集团|集團|联盟|聯盟|伙伴关系|夥伴關係)/gu;
+const YEAR = /(?:1[89]|20)\d{2}\s*年(?:\s*\d{1,2}\s*月)?(?:\s*\d{1,2}\s*日)?/gu;
+const QUANTITY = /(?:约|近|超过|逾|不到|数|數)?\d+(?:\.\d+)?\s*(?:%|％|万亿美元|萬億美元|亿美元|億美元|美元|万亿|亿|億|万|萬|倍|个百分点|種|种|家|个|個|项|項)|数[十百千]亿美元|數[十百千]億美元|数[十百千]亿|數[十百千]億/gu;
+/** Where a list starts: after a verb or preposition that introduces it. */
+const LIST_START = /^(?:.*?(?:与|和|对|向|在|包括|包含|如|是|为|為|即|由|有|以|将|將|从|從|主要分布在|集中在|来自|來自|分布在))?/u;
+
+function clauses(sentence: string): string[] {
+  return sentence
+    .split(/(?<=[，,；;：:])/u)
+    .map((c) => c.trim())
+    .filter(Boolean);
+}
+
+function trimClause(c: string): string {
+  return c.replace(/^[，,；;：:、\s]+|[，,；;：:、。\s]+$/gu, '').replace(/<sup>[^<]*<\/sup>|[\u2460-\u2473]/gu, '');
+}
+
+function splitItems(run: string): string[] {
+  const parts = run.split('、').map((p) => p.trim());
+  // only the last item carries the conjunction (… 柔性制造和先进材料); 信息与通信 inside a list stays whole
+  const last = parts.pop() ?? '';
+  const m = last.match(/^(.+?)(?:以及|和|及)(.+)$/u);
+  const tail = m ? [m[1], m[2]] : [last];
+  return [...parts, ...tail].filter(Boolean);
+}
+
+/** The list items a sentence enumerates: 一是 A，二是 B … or A、B、C 和 D (its longest run). */
+export function listItems(sentence: string): string[] {
+  const o = ordinalIn(sentence);
+  if (o) {
+    const items = [...sentence.matchAll(/(?:一是|二是|三是|四是|五是|其[一二三四五壹贰貳叁參肆]|第[一二三四五六]|（\d）|\(\d\)|首先|其次|再次|最后)[，,：:\s]*([^，,；;。]{2,40})/gu)].map((m) => trimClause(m[1]));
+    if (items.length >= 2) return items;
+  }
+  let best: string[] = [];
+  for (const clause of clauses(sentence)) {
+    for (const m of clause.matchAll(ITEM_RUN)) {
+      let run = m[1];
+      // drop the words before the list (美国宣布与澳大利亚 → 澳大利亚)
+      const head = run.split('、')[0];
+      const start = head.match(LIST_START)?.[0] ?? '';
+      if (start && start.length < head.length) run = run.slice(start.length);
+      const items = splitItems(run);
+      // the last item often runs into the rest of the clause (欧盟建立“… → 欧盟): cut at a verb
+      const last = items[items.length - 1];
+      if (last) items[items.length - 1] = last.replace(/(?:等|建立|五个|四个|三个|两个|行业|为代表|组成|签署|加入|在内|进口|的).*$/u, '') || last;
+      if (items.length > best.length && items.every((i) => [...i].length <= 14)) best = items.filter(Boolean);
+    }
+  }
+  return best.length >= 2 ? best : [];
+}
+
+function parseNumber(s: string): { value: number; percent: boolean } {
+  const t = s.replace(/\s+/g, '');
+  return { value: Number.parseFloat(t), percent: t.endsWith('%') };
+}
+
+function formatNumber(x: number): string {
+  return String(Math.round(x * 100) / 100);
+}
+
+/** "从 A 降至 B": the change a sentence reports, aligned with the items it names (…分别从 a、b 下降至 c、d). */
+function changeLead(source: LeadSource, ctx: LeadContext): Lead | undefined {
+  const m = source.text.match(CHANGE);
+  if (!m) return undefined;
+  const from = numbersIn(m[1]);
+  const to = numbersIn(m[3]);
+  if (from.length === 0 || from.length !== to.length) return undefined;
+  const falling = /下降|降低|减少|降|下滑/u.test(m[2]);
+  const items = listItems(source.text.slice(0, m.index));
+  const qKey = searchKey(ctx.question);
+  let picks = from.map((_, i) => i);
+  if (items.length === from.length) {
+    const asked = items.map((item, i) => (qKey.includes(searchKey(item)) ? i : -1)).filter((i) => i >= 0);
+    if (asked.length) picks = asked;
+  }
+  const computed: string[] = [];
+  const phrases = picks.slice(0, 3).map((i) => {
+    const a = parseNumber(from[i]);
+    const b = parseNumber(to[i]);
+    const unitA = a.percent ? '%' : '';
+    const diff = formatNumber(Math.abs(a.value - b.value));
+    computed.push(diff);
+    const name = items.length === from.length ? items[i] : '';
+    if (ctx.lang === 'en') {
+      const label = name ? `${ctx.englishName?.(name) ?? name}: ` : '';
+      return `${label}from ${formatNumber(a.value)}${unitA} to ${formatNumber(b.value)}${unitA}, ${falling ? 'down' : 'up'} ${diff}${a.percent ? ' percentage points' : ''}`;
+    }
+    const verb = ctx.lang === 'zh-Hant' ? (falling ? '降至' : '升至') : falling ? '降至' : '升至';
+    const delta = ctx.lang === 'zh-Hant' ? (falling ? '下降' : '上升') : falling ? '下降' : '上升';
+    const points = a.percent ? (ctx.lang === 'zh-Hant' ? ' 個百分點' : ' 个百分点') : '';
+    return `${name}从 ${formatNumber(a.value)}${unitA} ${verb} ${formatNumber(b.value)}${unitA}，${delta} ${diff}${points}`;
+  });
+  const fragments = picks.slice(0, 3).flatMap((i) => [from[i], to[i], ...(items.length === from.length ? [items[i]] : [])]);
+  let text = phrases.join(ctx.lang === 'en' ? '; ' : '；');
+  if (ctx.intent.types.has('list') && items.length >= 2) {
+    const names = ctx.lang === 'en' ? items.map((i) => ctx.englishName?.(i) ?? i).join(', ') : items.join('、');
+    text = `${names}${ctx.lang === 'en' ? '. ' : '；'}${text}`;
+    fragments.push(...items);
+  }
+  if (ctx.lang === 'zh-Hant') text = text.replace(/从/g, '從');
+  return { text, n: source.n, fragments, computed };
+}
+
+/** 49.8 亿美元 → 4.98 billion US dollars; 数百亿美元 → tens of billions of US dollars. Never guessed: undefined when unsure. */
+export function englishAmount(raw: string): string | undefined {
+  const t = raw.replace(/\s+/g, '').replace(/億/g, '亿').replace(/萬/g, '万').replace(/數/g, '数');
+  const vague = t.match(/^数([十百千])亿(美元)?$/u);
+  if (vague) {
+    // 数十亿 = several billion; 数百亿 = tens of billions; 数千亿 = hundreds of billions
+    const scale = { 十: 'several billion', 百: 'tens of billions of', 千: 'hundreds of billions of' }[vague[1]]!;
+    return vague[2] ? `${scale} US dollars` : scale.replace(/ of$/, '');
+  }
+  const m = t.match(/^(?:约|近|超过|逾|不到)?(\d+(?:\.\d+)?)(%|％|万亿美元|亿美元|美元|万亿|亿|万|倍|个百分点)?$/u);
+  if (!m) return undefined;
+  const x = Number.parseFloat(m[1]);
+  switch (m[2]) {
+    case undefined:
+      return m[1];
+    case '%':
+    case '％':
+      return `${m[1]}%`;
+    case '万亿美元':
+      return `${formatNumber(x)} trillion US dollars`;
+    case '亿美元':
+      return x >= 10 ? `${formatNumber(x / 10)} billion US dollars` : `${formatNumber(x * 100)} million US dollars`;
+    case '美元':
+      return `${m[1]} US dollars`;
+    case '万亿':
+      return `${formatNumber(x)} trillion`;
+    case '亿':
+      return x >= 10 ? `${formatNumber(x / 10)} billion` : `${formatNumber(x * 100)} million`;
+    case '万':
+      return `${formatNumber(x * 10)} thousand`;
+    case '倍':
+      return `${m[1]} times`;
+    case '个百分点':
+      return `${m[1]} percentage points`;
+    default:
+      return undefined;
+  }
+}
+
+/** Position of the question's asked noun (or its first content word) in a sentence, for choosing the nearest figure. */
+function anchorIn(sentence: string, ctx: LeadContext): number {
+  const key = searchKey(sentence);
+  const noun = ctx.intent.askedNoun;
+  if (noun && key.includes(noun)) return key.indexOf(noun);
+  return -1;
+}
+
+function nearest(matches: RegExpMatchArray[], anchor: number): RegExpMatchArray | undefined {
+  if (anchor < 0) return matches[0];
+  return [...matches].sort((a, b) => Math.abs(a.index! - anchor) - Math.abs(b.index! - anchor))[0];
+}
+
+function clauseAround(sentence: string, at: number): string {
+  let start = 0;
+  for (const c of clauses(sentence)) {
+    const end = start + c.length;
+    if (at < end + 1) return trimClause(c);
+    start = sentence.indexOf(c, start) + c.length;
+  }
+  return trimClause(sentence);
+}
+
+function enList(items: string[], ctx: LeadContext): string {
+  return items.map((i) => ctx.englishName?.(i) ?? i).join(', ');
+}
+
+function prefix(ctx: LeadContext): string {
+  return ctx.lang === 'en' ? 'In short: ' : '';
+}
+
+/** A figure (amount, share, count) near the asked noun. */
+function quantityLead(source: LeadSource, ctx: LeadContext): Lead | undefined {
+  const matches = [...source.text.matchAll(QUANTITY)].filter((m) => !/^\d{4}$/.test(m[0].trim()));
+  const pick = nearest(matches, anchorIn(source.text, ctx));
+  if (!pick) return undefined;
+  const figure = pick[0].trim();
+  const clause = clauseAround(source.text, pick.index!);
+  if (ctx.lang === 'en') {
+    const amount = englishAmount(figure);
+    if (!amount) return { text: `${prefix(ctx)}${clause}`, n: source.n, fragments: [clause], computed: [] };
+    const computed = amount === figure ? [] : numbersIn(amount);
+    return { text: `${prefix(ctx)}${amount}`, n: source.n, fragments: [], computed: [...computed, ...numbersIn(figure)] };
+  }
+  return { text: clause, n: source.n, fragments: [clause], computed: [] };
+}
+
+function dateLead(source: LeadSource, ctx: LeadContext): Lead | undefined {
+  const matches = [...source.text.matchAll(YEAR)];
+  const pick = nearest(matches, anchorIn(source.text, ctx));
+  if (!pick) return undefined;
+  const clause = clauseAround(source.text, pick.index!);
+  if (ctx.lang === 'en') return { text: `${prefix(ctx)}${pick[0].replace(/\s*年.*$/u, '')} — ${clause}`, n: source.n, fragments: [clause], computed: [] };
+  return { text: clause, n: source.n, fragments: [clause], computed: [] };
+}
+
+function listLead(source: LeadSource, ctx: LeadContext): Lead | undefined {
+  const items = listItems(source.text);
+  if (items.length < 2) return undefined;
+  const text = ctx.lang === 'en' ? `${prefix(ctx)}${enList(items, ctx)}` : items.join('、');
+  return { text, n: source.n, fragments: items, computed: [] };
+}
+
+function whoLead(source: LeadSource, ctx: LeadContext): Lead | undefined {
+  const names = [...new Set([...source.text.matchAll(NAMED)].map((m) => m[0]))].slice(0, 3);
+  if (names.length === 0) return undefined;
+  const text = ctx.lang === 'en' ? `${prefix(ctx)}${enList(names, ctx)}` : names.join('、');
+  return { text, n: source.n, fragments: names, computed: [] };
+}
+
+/** The clause of the best sentence that holds most of the question (for why/what questions). */
+function clauseLead(source: LeadSource, ctx: LeadContext, questionTerms: string[]): Lead | undefined {
+  const cs = clauses(source.text).map(trimClause).filter((c) => [...c].length >= 4);
+  if (cs.length === 0) return undefined;
+  const score = (c: string) => {
+    const key = searchKey(c);
+    let s = questionTerms.filter((t) => key.includes(t)).length;
+    if (ctx.intent.type === 'why' && /因为|因為|由于|由於|旨在|目的|为了|為了|在于|在於|源于|试图|試圖|反映/u.test(c)) s += 2;
+    return s;
+  };
+  let best = cs[0];
+  for (const c of cs) if (score(c) > score(best)) best = c;
+  // a clause that only repeats the question adds nothing: take the one after it when there is one
+  const i = cs.indexOf(best);
+  const key = searchKey(best);
+  if (questionTerms.length && questionTerms.every((t) => key.includes(t) || !searchKey(source.text).includes(t)) && cs[i + 1] && score(best) > 0 && [...best].length < 16) {
+    const from = source.text.indexOf(best);
+    const to = source.text.indexOf(cs[i + 1], from);
+    if (from >= 0 && to > from) best = trimClause(source.text.slice(from, to + cs[i + 1].length));
+  }
+  if ([...best].length > LEAD_MAX_CHARS - 20) best = [...best].slice(0, LEAD_MAX_CHARS - 21).join('') + '…';
+  return { text: `${prefix(ctx)}${best}`, n: source.n, fragments: [best.replace(/…$/u, '')], computed: [] };
+}
+
+/**
+ * Every figure and name in a lead must be in its cited passage or computed from figures there.
+ * `fragments` (verbatim pieces) must occur in the passage; numbers must occur there or be computed.
+ */
+export function leadIsSupported(lead: Lead, passageText: string): boolean {
+  const key = searchKey(passageText).replace(/\s+/g, '');
+  const passageNumbers = new Set(numbersIn(passageText).map((n) => n.replace(/%$/, '')));
+  for (const f of lead.fragments) {
+    const fk = searchKey(f).replace(/\s+/g, '');
+    if (fk && !key.includes(fk)) return false;
+  }
+  const computed = new Set(lead.computed.map((n) => n.replace(/%$/, '')));
+  for (const n of numbersIn(lead.text.replace(/\[\d+\]/g, ''))) {
+    const bare = n.replace(/%$/, '');
+    if (!passageNumbers.has(bare) && !computed.has(bare)) return false;
+  }
+  return true;
+}
+
+/**
+ * The lead: the extracted answer (figure, date, list, name, change) with its [n], in the asker's language;
+ * undefined when nothing checkable can be extracted (the caller then uses a short neutral lead).
+ */
+export function buildLead(sources: LeadSource[], ctx: LeadContext, questionTerms: string[]): Lead | undefined {
+  const top = sources.slice(0, 3);
+  const tries: ((s: LeadSource) => Lead | undefined)[] = [];
+  const t = ctx.intent.types;
+  if (t.has('change')) tries.push((s) => changeLead(s, ctx));
+  if (t.has('quantity')) tries.push((s) => changeLead(s, ctx), (s) => quantityLead(s, ctx));
+  if (t.has('date')) tries.push((s) => dateLead(s, ctx));
+  if (t.has('list')) tries.push((s) => listLead(s, ctx));
+  if (t.has('who')) tries.push((s) => whoLead(s, ctx));
+  tries.push((s) => clauseLead(s, ctx, questionTerms));
+  for (const attempt of tries) {
+    for (const s of top) {
+      const lead = attempt(s);
+      if (!lead || !lead.text.trim()) continue;
+      if (!leadIsSupported(lead, s.passageText)) continue;
+      let text = lead.text;
+      if ([...text].length > LEAD_MAX_CHARS) text = [...text].slice(0, LEAD_MAX_CHARS - 1).join('') + '…';
+      return { ...lead, text: `${text} [${lead.n}]` };
+    }
+  }
+  return undefined;
+}
