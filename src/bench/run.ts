@@ -1,7 +1,6 @@
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { defaultEvalSet } from '../cli/options.js';
 import { UserInputError } from '../core/errors.js';
 import type { LibrarianService } from '../service/librarian.js';
 import { benchBot } from './bot-bench.js';
@@ -19,6 +18,8 @@ export interface BenchOptions {
   /** How many questions for the latency part. */
   queries: string;
   bot: boolean;
+  /** JSONL question set the latency questions come from (the CLI passes its default); built-in ones without. */
+  evalSet?: string;
 }
 
 /** Sizes up to this are embedded by the real embedder from synthetic texts; larger ones are perturbed vectors. */
@@ -63,7 +64,7 @@ export async function runBench(dirs: { corpusDir: string; indexDir: string }, op
     targets: [],
     skipped: {},
   };
-  const questions = variedQuestions(loadQuestions(defaultEvalSet()), Math.max(queryCount, 500));
+  const questions = variedQuestions(loadQuestions(options.evalSet), Math.max(queryCount, 500));
   let librarian: LibrarianService | undefined;
   try {
     // 1. ingest first, so the process's peak RSS is ingest's
@@ -133,6 +134,7 @@ export async function runBench(dirs: { corpusDir: string; indexDir: string }, op
           result.scale.push(...point.scale);
           result.baselines.push(...point.baselines);
           if (point.fullIndex) result.fullIndex.push(point.fullIndex);
+          for (const [part, why] of Object.entries(point.skipped ?? {})) result.skipped[part] = why;
         } catch (error) {
           result.skipped[`scale n=${n}`] = firstLine(error);
         }

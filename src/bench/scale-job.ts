@@ -70,7 +70,7 @@ export async function runScaleJob(job: ScaleJob): Promise<ScaleJobResult> {
 async function measureFullIndex(matrix: VectorMatrix, texts: string[], workDir: string): Promise<NonNullable<ScaleJobResult['fullIndex']>> {
   const n = matrix.count;
   try {
-    const { writeIndex, loadIndex } = await import('../index/store.js');
+    const { openIndexStore } = await import('../index/open.js');
     const { searchKey } = await import('../text/searchKey.js');
     const passages = texts.map((text, i) => ({
       id: `synthetic:${i}`,
@@ -86,11 +86,12 @@ async function measureFullIndex(matrix: VectorMatrix, texts: string[], workDir: 
     }));
     const documents = Array.from({ length: Math.ceil(n / 500) }, (_, d) => ({ id: `synthetic${d}`, title: `synthetic ${d}`, author: 'bench', lang: 'zh-Hans', file: `synthetic${d}.txt`, contentHash: String(d) }));
     const dir = path.join(workDir, `store-${n}`);
+    const store = openIndexStore(dir);
     const t0 = performance.now();
-    const written = writeIndex(dir, { documents, passages, vectors: rows(matrix), embedderModelId: 'bench', dims: matrix.dims, corpusFingerprint: 'bench', chunkerVersion: 'bench' });
+    const written = await store.write({ documents, passages, vectors: rows(matrix), embedderModelId: 'bench', dims: matrix.dims, corpusFingerprint: 'bench', chunkerVersion: 'bench' });
     const writeSeconds = (performance.now() - t0) / 1000;
     const t1 = performance.now();
-    const loaded = loadIndex(dir);
+    const loaded = await store.load();
     const loadSeconds = (performance.now() - t1) / 1000;
     if (loaded.passageCount !== n) throw new Error(`loaded ${loaded.passageCount} passages, wrote ${n}`);
     rmSync(dir, { recursive: true, force: true });
@@ -102,16 +103,18 @@ async function measureFullIndex(matrix: VectorMatrix, texts: string[], workDir: 
 
 const round2 = (x: number) => Math.round(x * 100) / 100;
 
-/** Runs the job in a fresh Node process (TypeScript through tsx, GC exposed for clean memory figures). */
+/** Runs the job in a fresh Node process (GC exposed for clean memory figures; from src/, TypeScript through tsx). */
 export function runScaleJobInChild(job: ScaleJob, workDir: string): Promise<ScaleJobResult> {
   mkdirSync(workDir, { recursive: true });
   const jobFile = path.join(workDir, `job-${job.n}.json`);
   const resultFile = path.join(workDir, `result-${job.n}.json`);
   writeFileSync(jobFile, JSON.stringify(job));
-  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-  const entry = fileURLToPath(new URL('./scale-child.ts', import.meta.url));
+  // built (dist/*.js) the child is plain JavaScript; run from src/ (tests, `npm run dev`) it goes through tsx
+  const fromSource = import.meta.url.endsWith('.ts');
+  const entry = fileURLToPath(new URL(fromSource ? './scale-child.ts' : './scale-child.js', import.meta.url));
+  const loader = fromSource ? ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href] : [];
   return new Promise((resolve, reject) => {
-    const child = fork(entry, [jobFile, resultFile], { execArgv: ['--import', tsx, '--expose-gc', '--max-old-space-size=8192'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(entry, [jobFile, resultFile], { execArgv: [...loader, '--expose-gc', '--max-old-space-size=8192'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     child.on('error', reject);
     child.on('exit', (code) => {
       try {

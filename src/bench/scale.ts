@@ -3,7 +3,7 @@ import path from 'node:path';
 import { DenseIndex, tuneEf } from '../index/dense.js';
 import { DEFAULT_HNSW, type HnswParams } from '../index/manifest.js';
 import { exactTopK, recallAtK, type Neighbour } from './exact-search.js';
-import { LangChainStore } from './langchain-baseline.js';
+import type { LangChainStore } from './langchain-baseline.js';
 import { mb, percentile, round } from './stats.js';
 import { rows, type VectorMatrix } from './synthetic.js';
 
@@ -56,6 +56,22 @@ export interface ScaleOptions {
 export interface ScalePointResult {
   scale: ScaleRow[];
   baselines: BaselineRow[];
+  /** Baselines that could not run here, with the reason. */
+  skipped?: Record<string, string>;
+}
+
+/**
+ * LangChain's HNSWLib store, when `@langchain/community` (a devDependency) is installed: `lodestone bench`
+ * from a production install runs without that baseline instead of failing.
+ */
+async function loadLangChainBaseline(): Promise<typeof import('./langchain-baseline.js') | string> {
+  try {
+    return await import('./langchain-baseline.js');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') return 'needs @langchain/community (a devDependency): npm install --include=dev';
+    throw error;
+  }
 }
 
 const K = 10;
@@ -118,19 +134,24 @@ export async function runScalePoint(dataset: ScaleDataset, queries: VectorMatrix
   rmSync(file, { force: true });
 
   const baselines: BaselineRow[] = [];
+  const skipped: Record<string, string> = {};
   if (options.baselines) {
     baselines.push({ name: `lodestone DenseIndex (tuned ef ${tuned.ef}; tuning ${round(tuneSeconds, 2)} s)`, n, buildSeconds: round(buildSeconds, 2), queryP50Ms: round(lodestoneDefault.p50), queryP95Ms: round(lodestoneDefault.p95), recallAt10: round(lodestoneDefault.recall, 4), ef: tuned.ef });
-    const t2 = performance.now();
-    const store = await LangChainStore.build(vectors, dataset.texts, matrix.dims);
-    const lcBuild = round((performance.now() - t2) / 1000, 2);
-    const lcDefault = await timeAsyncSearches(store, queryRows, recallRows, exact);
-    baselines.push({ name: 'langchain HNSWLib (defaults, ef 10)', n, buildSeconds: lcBuild, queryP50Ms: round(lcDefault.p50), queryP95Ms: round(lcDefault.p95), recallAt10: round(lcDefault.recall, 4), ef: 10 });
-    store.setEf(tuned.ef);
-    const lcSameEf = await timeAsyncSearches(store, queryRows, recallRows, exact);
-    baselines.push({ name: `langchain HNSWLib (ef ${tuned.ef})`, n, buildSeconds: lcBuild, queryP50Ms: round(lcSameEf.p50), queryP95Ms: round(lcSameEf.p95), recallAt10: round(lcSameEf.recall, 4), ef: tuned.ef });
+    const langchain = await loadLangChainBaseline();
+    if (typeof langchain === 'string') skipped['langchain HNSWLib baseline'] = langchain;
+    else {
+      const t2 = performance.now();
+      const store = await langchain.LangChainStore.build(vectors, dataset.texts, matrix.dims);
+      const lcBuild = round((performance.now() - t2) / 1000, 2);
+      const lcDefault = await timeAsyncSearches(store, queryRows, recallRows, exact);
+      baselines.push({ name: 'langchain HNSWLib (defaults, ef 10)', n, buildSeconds: lcBuild, queryP50Ms: round(lcDefault.p50), queryP95Ms: round(lcDefault.p95), recallAt10: round(lcDefault.recall, 4), ef: 10 });
+      store.setEf(tuned.ef);
+      const lcSameEf = await timeAsyncSearches(store, queryRows, recallRows, exact);
+      baselines.push({ name: `langchain HNSWLib (ef ${tuned.ef})`, n, buildSeconds: lcBuild, queryP50Ms: round(lcSameEf.p50), queryP95Ms: round(lcSameEf.p95), recallAt10: round(lcSameEf.recall, 4), ef: tuned.ef });
+    }
     baselines.push({ name: 'brute-force cosine scan', n, buildSeconds: 0, queryP50Ms: round(percentile(bruteMs, 50)), queryP95Ms: round(percentile(bruteMs, 95)), recallAt10: 1 });
   }
-  return { scale, baselines };
+  return { scale, baselines, ...(Object.keys(skipped).length ? { skipped } : {}) };
 }
 
 interface SearchFigures {

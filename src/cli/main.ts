@@ -190,7 +190,7 @@ program
   .option('--no-bot', 'skip the Discord round-trip part')
   .action(async (options: { json?: boolean; scale: string; queries: string; bot: boolean }) => {
     const { runBench } = await import('../bench/run.js');
-    await runBench(resolveDirs(globals()), options);
+    await runBench(resolveDirs(globals()), { ...options, evalSet: defaultEvalSet() });
   });
 
 try {
