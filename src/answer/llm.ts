@@ -1,7 +1,6 @@
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
-import type { BaseMessage } from '@langchain/core/messages';
-import { ChatOllama } from '@langchain/ollama';
-import { ChatOpenAI } from '@langchain/openai';
+import type { AIMessageChunk, BaseMessage } from '@langchain/core/messages';
+import { RunnableLambda, RunnableSequence, type Runnable } from '@langchain/core/runnables';
 import type { Passage } from '../core/passage.js';
 import { contentTerms } from '../text/segment.js';
 import { searchKey } from '../text/searchKey.js';
@@ -13,17 +12,9 @@ import { languageName, phrasesFor } from './messages.js';
 import { loadPrompts, type PromptTemplates } from './prompts.js';
 import { profileQuestion } from './questionTerms.js';
 import { splitSentences } from '../text/sentences.js';
+import { DEFAULT_LLM_TIMEOUT_MS, type LlmConfig } from './llmConfig.js';
 
-export interface LlmConfig {
-  provider: 'openai' | 'ollama';
-  model: string;
-  baseUrl?: string;
-  apiKey?: string;
-  timeoutMs?: number;
-  temperature?: number;
-  /** Directory of the prompt templates (default: prompts/ at the repository root). */
-  promptsDir?: string;
-}
+export { DEFAULT_LLM_TIMEOUT_MS, llmConfigFromEnv, type LlmConfig } from './llmConfig.js';
 
 export interface ConversationTurn {
   question: string;
@@ -51,33 +42,16 @@ export const llmStats = {
   fabricatedCitations: 0,
 };
 
-export const DEFAULT_LLM_TIMEOUT_MS = 30_000;
 const MAX_PROMPT_PASSAGES = 6;
 
-/** LLM settings from the environment; undefined when LLM_PROVIDER is unset or 'none' (extractive only). */
-export function llmConfigFromEnv(env: NodeJS.ProcessEnv = process.env): LlmConfig | undefined {
-  const provider = (env.LLM_PROVIDER ?? '').trim().toLowerCase();
-  if (!provider || provider === 'none' || provider === 'extractive') return undefined;
-  if (provider !== 'openai' && provider !== 'ollama') {
-    throw new Error(`LLM_PROVIDER must be 'openai' or 'ollama' (got '${env.LLM_PROVIDER}')`);
-  }
-  const timeout = Number(env.LLM_TIMEOUT_MS);
-  const temperature = env.LLM_TEMPERATURE === undefined ? undefined : Number(env.LLM_TEMPERATURE);
-  return {
-    provider,
-    model: env.LLM_MODEL?.trim() || (provider === 'openai' ? 'gpt-4o-mini' : 'qwen2.5:7b'),
-    baseUrl: env.LLM_BASE_URL?.trim() || undefined,
-    apiKey: env.LLM_API_KEY?.trim() || env.OPENAI_API_KEY?.trim() || undefined,
-    timeoutMs: Number.isFinite(timeout) && timeout > 0 ? timeout : DEFAULT_LLM_TIMEOUT_MS,
-    temperature: temperature !== undefined && Number.isFinite(temperature) ? temperature : undefined,
-  };
-}
-
-function createChatModel(config: LlmConfig): BaseChatModel {
+/** The provider's chat model; its package is imported only here, when an LLM is configured. */
+async function createChatModel(config: LlmConfig): Promise<BaseChatModel> {
   const temperature = config.temperature ?? 0;
   if (config.provider === 'ollama') {
+    const { ChatOllama } = await import('@langchain/ollama');
     return new ChatOllama({ model: config.model, baseUrl: config.baseUrl, temperature, maxRetries: 0 });
   }
+  const { ChatOpenAI } = await import('@langchain/openai');
   return new ChatOpenAI({
     model: config.model,
     temperature,
@@ -89,24 +63,18 @@ function createChatModel(config: LlmConfig): BaseChatModel {
   });
 }
 
-class LlmTimeout extends Error {}
+/**
+ * The model's reply as text, with a hard deadline through LangChain's RunnableConfig `timeout`: it becomes
+ * an abort signal that stops the HTTP request, and the sequence stops waiting when it fires (a model that
+ * ignores the signal included).
+ */
+function replyText(model: BaseChatModel): Runnable<BaseMessage[], string> {
+  return RunnableSequence.from([model, RunnableLambda.from((reply: AIMessageChunk) => (typeof reply.content === 'string' ? reply.content : reply.text))]);
+}
 
-/** Invoke with a hard deadline: the abort signal stops the HTTP request, the race stops the wait. */
-async function invokeWithTimeout(model: BaseChatModel, messages: BaseMessage[], timeoutMs: number): Promise<string> {
-  const controller = new AbortController();
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      controller.abort();
-      reject(new LlmTimeout(`no reply within ${timeoutMs} ms`));
-    }, timeoutMs);
-  });
-  try {
-    const reply = await Promise.race([model.invoke(messages, { signal: controller.signal }), deadline]);
-    return typeof reply.content === 'string' ? reply.content : reply.text;
-  } finally {
-    clearTimeout(timer);
-  }
+function isTimeout(error: unknown): boolean {
+  const { name, message } = (error as Error) ?? {};
+  return name === 'TimeoutError' || name === 'AbortError' || /timed? ?out/i.test(String(message));
 }
 
 /** Passage text as data: our delimiter sequences cannot appear inside it. */
@@ -166,7 +134,12 @@ function clipBody(text: string): string {
 
 export function createLlmComposer(config: LlmConfig, options: { chatModel?: BaseChatModel; prompts?: PromptTemplates } = {}): LlmComposer {
   const prompts = options.prompts ?? loadPrompts(config.promptsDir);
-  const model = options.chatModel ?? createChatModel(config);
+  // created on first use: the provider's package loads only when a question reaches the LLM
+  let chain: Promise<Runnable<BaseMessage[], string>> | undefined;
+  const invoke = async (messages: BaseMessage[]): Promise<string> => {
+    chain ??= (options.chatModel ? Promise.resolve(options.chatModel) : createChatModel(config)).then(replyText);
+    return (await chain).invoke(messages, { timeout: timeoutMs });
+  };
   const timeoutMs = config.timeoutMs ?? DEFAULT_LLM_TIMEOUT_MS;
   const name = `llm:${config.model}`;
 
@@ -189,9 +162,9 @@ export function createLlmComposer(config: LlmConfig, options: { chatModel?: Base
         question: input.question,
         language: languageName(input.lang),
       });
-      reply = (await invokeWithTimeout(model, messages, timeoutMs)).trim();
+      reply = (await invoke(messages)).trim();
     } catch (error) {
-      if (error instanceof LlmTimeout || (error as Error)?.name === 'AbortError' || /timed? ?out/i.test(String((error as Error)?.message))) {
+      if (isTimeout(error)) {
         return fallback(extractive, input.lang, 'timeout', `timeout after ${timeoutMs} ms`);
       }
       const message = String((error as Error)?.message ?? error).split('\n')[0].slice(0, 80);
@@ -242,7 +215,7 @@ export function createLlmComposer(config: LlmConfig, options: { chatModel?: Base
         question,
         language: languageName(lang ?? 'zh-Hans'),
       });
-      const reply = (await invokeWithTimeout(model, messages, timeoutMs)).trim().split('\n')[0].trim();
+      const reply = (await invoke(messages)).trim().split('\n')[0].trim();
       return reply && reply.length <= 2000 ? reply : question;
     } catch {
       return question;
@@ -250,17 +223,4 @@ export function createLlmComposer(config: LlmConfig, options: { chatModel?: Base
   }
 
   return { name, compose, condenseQuestion: condense };
-}
-
-const REFERS_BACK = /它|它们|这个|这些|那个|那些|其|该|此|他们|上述|前者|后者|\b(?:it|its|they|them|their|this|that|these|those)\b/i;
-
-/**
- * Follow-ups without an LLM: a short question that refers back ("它的来源呢？", "what about its source?")
- * is joined to the previous question, so retrieval sees what "it" is. Otherwise the question is returned unchanged.
- */
-export function condenseWithoutLlm(history: ConversationTurn[], question: string): string {
-  const previous = history[history.length - 1]?.question;
-  if (!previous) return question;
-  const short = (question.match(/\p{Script=Han}/gu)?.length ?? 0) <= 15 && question.split(/\s+/).length <= 10;
-  return short && REFERS_BACK.test(question) ? `${previous} ${question}` : question;
 }

@@ -1,6 +1,7 @@
 import type { Answer, QuestionLang, ScoredPassage } from '../core/answer.js';
 import { composeExtractive, type ComposeInput } from '../answer/extractive.js';
-import { createLlmComposer, llmConfigFromEnv, type LlmComposer } from '../answer/llm.js';
+import type { LlmComposer } from '../answer/llm.js';
+import { llmConfigFromEnv } from '../answer/llmConfig.js';
 import { validateQuestion } from '../answer/validateQuestion.js';
 import { followUpQuestion, type FollowUp } from '../answer/followUp.js';
 import { phrasesFor } from '../answer/messages.js';
@@ -99,7 +100,8 @@ export async function createLibrarian(options: LibrarianOptions): Promise<Librar
   let composer = options.composer;
   if (composer === undefined) {
     const config = llmConfigFromEnv();
-    composer = config ? createLlmComposer(config) : null;
+    // LangChain loads only when an LLM is configured
+    composer = config ? (await import('../answer/llm.js')).createLlmComposer(config) : null;
   }
   return new LibrarianImpl({ ...options, composer }, store, generation);
 }

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createLlmComposer, llmConfigFromEnv, llmStats, condenseWithoutLlm, type LlmComposeInput } from '../../src/answer/llm.js';
+import { createLlmComposer, llmConfigFromEnv, llmStats, type LlmComposeInput } from '../../src/answer/llm.js';
 import { promptsDir } from '../../src/answer/prompts.js';
 import { loadFixtureCorpus, type FixtureCorpus } from './corpus-fixture.js';
 import { messageText, startFakeOpenAiServer, type ChatRequestBody, type FakeOpenAiServer } from '../support/openai-server.js';
@@ -72,9 +72,7 @@ describe('LLM composer against an OpenAI-compatible server on 127.0.0.1', () => 
     ['a reply without any checked citation', () => ({ content: '光伏产品被征收了99%的关税[1]。' }), 2000],
   ])('falls back to the extractive answer on %s, with a note', async (_name, respond, timeoutMs) => {
     server.respond = respond;
-    const started = Date.now();
     const answer = await composer(timeoutMs).compose(input());
-    expect(Date.now() - started).toBeLessThan(timeoutMs + 1500);
     expect(answer.composer).toBe('extractive');
     expect(answer.supported).toBe(true);
     expect(answer.text).toContain('30%');
@@ -119,7 +117,7 @@ describe('LLM composer against an OpenAI-compatible server on 127.0.0.1', () => 
   });
 });
 
-describe('llmConfigFromEnv and condenseWithoutLlm', () => {
+describe('llmConfigFromEnv', () => {
   it('reads LLM_* variables, is off by default, and rejects unknown providers', () => {
     expect(llmConfigFromEnv({})).toBeUndefined();
     expect(
@@ -127,10 +125,5 @@ describe('llmConfigFromEnv and condenseWithoutLlm', () => {
     ).toMatchObject({ provider: 'openai', model: 'deepseek-chat', baseUrl: 'http://127.0.0.1:8000/v1', apiKey: 'k', timeoutMs: 5000 });
     expect(llmConfigFromEnv({ LLM_PROVIDER: 'ollama' })?.provider).toBe('ollama');
     expect(() => llmConfigFromEnv({ LLM_PROVIDER: 'gpt' })).toThrow(/LLM_PROVIDER/);
-  });
-
-  it('joins a short referring follow-up to the previous question', () => {
-    expect(condenseWithoutLlm([{ question: 'PGII是谁发起的？' }], '它的成员有哪些？')).toBe('PGII是谁发起的？ 它的成员有哪些？');
-    expect(condenseWithoutLlm([{ question: 'PGII是谁发起的？' }], '镍的储量主要分布在哪些国家？')).toBe('镍的储量主要分布在哪些国家？');
   });
 });
