@@ -40,7 +40,8 @@ export function renderSearch(query: string, results: ScoredPassage[], lang: Ques
   const w = words[lang];
   if (results.length === 0) return renderPlain(`${w.noResults} “${query}”.`);
   const blocks = results.map(
-    (r, i) => `**${i + 1}. ${r.passage.label}** \`${r.passage.id}\` · ${r.score.toFixed(3)}\n> ${clip(r.passage.text, 500).replace(/\n/g, '\n> ')}`,
+    // no score: the fused reciprocal-rank values (0.015–0.016) mean nothing to a reader; the order says it
+    (r, i) => `**${i + 1}. ${r.passage.label}** \`${r.passage.id}\`\n> ${clip(r.passage.text, 500).replace(/\n/g, '\n> ')}`,
   );
   return toMessages(textEmbeds(`${w.results} ${query}`, blocks.join('\n\n')));
 }

@@ -52,9 +52,15 @@ export function answerText(answer: Answer): string {
   return lines.join('\n');
 }
 
+/**
+ * Ranked passages without a number: the fused score is a reciprocal-rank sum (0.015–0.016 for every result)
+ * that means nothing to a reader. Shown instead: which searches found the passage — its words (BM25), its
+ * meaning (embeddings) or both. `--json` keeps the score for programs.
+ */
 export function searchText(results: ScoredPassage[]): string {
   if (results.length === 0) return 'No passage matches.';
-  return results.map((r, i) => `${i + 1}. [${r.passage.id}] ${r.passage.label}  (${r.score.toFixed(3)})\n   ${clip(r.passage.text, 160)}`).join('\n');
+  const how = (r: ScoredPassage) => (r.lexicalRank && r.denseRank ? 'words + meaning' : r.lexicalRank ? 'words' : r.denseRank ? 'meaning' : '');
+  return results.map((r, i) => `${i + 1}. [${r.passage.id}] ${r.passage.label}${how(r) ? `  (${how(r)})` : ''}\n   ${clip(r.passage.text, 160)}`).join('\n');
 }
 
 export function termText(result: TermResult): string {

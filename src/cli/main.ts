@@ -1,9 +1,10 @@
 import { Command, InvalidArgumentError } from 'commander';
+import { UserInputError } from '../core/errors.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolveDirs, defaultEvalSet, type GlobalOptions } from './options.js';
 import { runBatch } from './batch.js';
 import { answerJson, answerText, citeJson, citeText, searchJson, searchText, sourcesText, termJson, termText } from './format.js';
-import { exitCodeFor, oneLineError } from './errors.js';
+import { debugRequested, exitCodeFor, isHelpExit, oneLineError } from './errors.js';
 import { openLibrarian, runIngest } from './open.js';
 
 // .env beside the repo, when present; variables already in the environment win.
@@ -15,8 +16,11 @@ program
   .description('Answers questions about the documents in corpus/ and cites the exact passages it rests on.')
   .option('--corpus <dir>', 'corpus folder (env CORPUS_DIR)', undefined)
   .option('--index <dir>', 'index folder (env INDEX_DIR)', undefined)
-  .showHelpAfterError('(run with --help for usage)')
-  .configureOutput({ outputError: (text, write) => write(text) });
+  .option('--debug', 'on an error, print its stack trace instead of one line')
+  // usage errors are thrown (not process.exit(1)) and printed by the catch below as one line, exit 2;
+  // subcommands defined after this inherit both settings
+  .exitOverride()
+  .configureOutput({ outputError: () => undefined });
 
 const globals = (): GlobalOptions => program.opts<GlobalOptions>();
 
@@ -42,6 +46,10 @@ program
   .option('--json', 'one JSON object per passage')
   .action(async (options: { doc?: string; json?: boolean }) => {
     const librarian = await openLibrarian(resolveDirs(globals()));
+    if (options.doc && !librarian.sources().some((s) => s.doc.id === options.doc)) {
+      const ids = librarian.sources().map((s) => s.doc.id);
+      throw new UserInputError(`no document “${options.doc}” in the index (documents: ${ids.join(', ') || 'none'}); see \`lodestone sources\``);
+    }
     for (const p of librarian.allPassages()) {
       if (options.doc && p.docId !== options.doc) continue;
       console.log(options.json ? JSON.stringify(p) : `${p.id}\t${p.kind}\t${p.label}\t${p.text.replace(/\s+/g, ' ').slice(0, 80)}`);
@@ -52,7 +60,7 @@ program
   .command('ask')
   .description('answer a question with cited passages')
   .argument('[question...]', 'the question (simplified, traditional Chinese or English)')
-  .option('--json', 'print one JSON object (the contract in DESIGN.md)')
+  .option('--json', 'print one JSON object: {question, answer, supported, citations, timings, …}')
   .option('--batch', 'read {"id","question"} JSON lines from stdin, print one JSON object per line')
   .action(async (words: string[], options: { json?: boolean; batch?: boolean }) => {
     const librarian = await openLibrarian(resolveDirs(globals()));
@@ -127,15 +135,22 @@ program
 program
   .command('eval')
   .description('retrieval quality on a question set: Recall@1/5/10 and MRR per language, dense / lexical / hybrid')
-  .option('--set <file>', 'JSONL question set (default ../shared/eval/dev.jsonl)')
+  .option('--set <file>', 'JSONL question set (default eval/dev.jsonl in the repo)')
   .option('--answers', 'also score the answers (evidence cited, keywords, none questions, length)')
   .option('--no-expand', 'without glossary query expansion (to measure its effect)')
   .option('--json', 'print JSON')
   .action(async (options: { set?: string; json?: boolean; answers?: boolean; expand: boolean }) => {
     const set = options.set ?? defaultEvalSet();
-    if (!set) throw new InvalidArgumentError('no question set: pass --set FILE (../shared/eval/dev.jsonl is not here)');
+    if (!set) throw new UserInputError('no question set: pass --set FILE (eval/dev.jsonl is not in this checkout)');
+    let text: string;
+    try {
+      text = readFileSync(set, 'utf8');
+    } catch (error) {
+      const why = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
+      throw new UserInputError(`cannot read the question set ${set}: ${why}`);
+    }
     const { runEval } = await import('./eval.js');
-    await runEval(resolveDirs(globals()), readFileSync(set, 'utf8'), options);
+    await runEval(resolveDirs(globals()), text, options);
   });
 
 program
@@ -196,6 +211,6 @@ program
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
-  process.stderr.write(oneLineError(error) + '\n');
+  if (!isHelpExit(error)) process.stderr.write(oneLineError(error, { debug: debugRequested() }) + '\n');
   process.exitCode = exitCodeFor(error);
 }

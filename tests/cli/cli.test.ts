@@ -11,8 +11,8 @@ const bin = path.join(repo, 'bin/lodestone.js');
 let work: string;
 let args: string[];
 
-async function lodestone(extra: string[], input?: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  const child = run(process.execPath, [bin, ...args, ...extra], { cwd: repo, env: { ...process.env, EMBEDDING_MODEL: 'corpus', LOG_LEVEL: 'silent' }, maxBuffer: 32 * 1024 * 1024 });
+async function lodestone(extra: string[], input?: string, env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  const child = run(process.execPath, [bin, ...args, ...extra], { cwd: repo, env: { ...process.env, EMBEDDING_MODEL: 'corpus', LOG_LEVEL: 'silent', ...env }, maxBuffer: 32 * 1024 * 1024 });
   if (input !== undefined) {
     child.child.stdin?.end(input);
   } else child.child.stdin?.end();
@@ -104,6 +104,41 @@ describe('the command-line contracts of DESIGN.md', () => {
       expect(stderr.trim().split('\n')).toHaveLength(1);
       expect(stderr).not.toMatch(/\bat .*\.ts:\d+/);
     }
+  });
+
+  it.each([
+    [['aks', '稀土'], /^error: unknown command 'aks' \(did you mean ask\?\)/],
+    [['search', '--frobnicate', '稀土'], /^error: unknown option '--frobnicate'/],
+    [['search', '-k', 'abc', '稀土'], /^error: option '-k <n>' argument 'abc' is invalid\. expected a whole number from 1 to 50/],
+    [['eval', '--set', 'missing.jsonl'], /^error: cannot read the question set missing\.jsonl: no such file$/],
+    [['passages', '--doc', 'nosuch'], /^error: no document “nosuch” in the index \(documents: jxw2025, zhou2024\)/],
+  ])('usage error %j: one line naming the value, exit 2, no stack trace even with LOG_LEVEL=debug', async (argv, message) => {
+    const { code, stdout, stderr } = await lodestone(argv as string[], undefined, { LOG_LEVEL: 'debug' });
+    expect(code, stderr).toBe(2);
+    expect(stdout).toBe('');
+    const lines = stderr.trim().split('\n');
+    expect(lines, stderr).toHaveLength(1);
+    expect(lines[0]).toMatch(message as RegExp);
+    expect(stderr).not.toMatch(/ENOENT|\bat .*\.(ts|js):\d+/);
+  });
+
+  it('--debug shows the stack trace; --help exits 0; ask --help points at nothing outside the repo', async () => {
+    const debug = await lodestone(['--debug', 'passages', '--doc', 'nosuch']);
+    expect(debug.code).toBe(2);
+    expect(debug.stderr).toMatch(/UserInputError: no document “nosuch”[\s\S]*\bat /);
+    const help = await lodestone(['ask', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/--json/);
+    expect(help.stdout).not.toMatch(/DESIGN\.md/);
+  });
+
+  it('search prints no fused-rank scores a reader would misread as relevance', async () => {
+    const { code, stdout } = await lodestone(['search', '-k', '3', '稀土']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^1\. \[/);
+    expect(stdout).not.toMatch(/\(0\.0\d+\)/);
+    // instead: which searches found each passage
+    expect(stdout).toMatch(/ {2}\((words \+ meaning|words|meaning)\)\n/);
   });
 
   it('a corpus with no usable document exits 2 with a clear message', async () => {
