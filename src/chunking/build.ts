@@ -3,8 +3,8 @@ import { loadCorpus, type LoadCorpusOptions } from '../corpus/load.js';
 import { chunkDocumentWithReport } from './chunk.js';
 import type { DocumentInfo, Passage } from '../core/passage.js';
 
-/** Bump when cleaning or chunking would cut the same files differently: ingest treats the index as stale. */
-export const CHUNKER_VERSION = 'h1-2';
+/** Bump when cleaning or chunking would cut the same files differently (or read files it skipped before): ingest treats the index as stale. */
+export const CHUNKER_VERSION = 'h1-3';
 
 export interface BuiltPassages {
   documents: DocumentInfo[];

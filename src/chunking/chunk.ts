@@ -3,7 +3,7 @@ import { footnoteNumberDisplay, stripTokens, tokensIn } from '../corpus/markup.j
 import { analyseDocument, type DocumentItem, type ParagraphItem, type StructureStats } from '../corpus/structure.js';
 import { tableRowText } from '../corpus/tables.js';
 import { searchKey } from '../text/searchKey.js';
-import { captionLabel, citationPrefix, fieldLabel, footnoteLabel, paragraphLabel, pieceSuffix, tableRowLabel } from './labels.js';
+import { captionLabel, citationPrefix, fieldLabel, footnoteLabel, pageLabel, paragraphLabel, pieceSuffix, tableRowLabel } from './labels.js';
 import type { Passage, PassageKind } from '../core/passage.js';
 import { assignIds, textHash, type IdRequest } from './passage-id.js';
 import { splitIntoPieces, type PieceOptions } from './sentences.js';
@@ -20,6 +20,8 @@ interface Draft {
   cites: number[];
   /** footnote: its note index */
   noteIndex?: number;
+  /** Page the passage starts on (paged documents only). */
+  page?: number;
 }
 
 export interface ChunkReport {
@@ -48,7 +50,7 @@ export function chunkDocumentWithReport(doc: LoadedDocument, options: PieceOptio
     for (const n of tokensIn(item.text)) if (!noteSection.has(n)) noteSection.set(n, item.section.label);
   }
 
-  for (const item of items) drafts.push(...draftsFor(item));
+  for (const item of items) drafts.push(...draftsFor(item).map((d) => (item.page !== undefined ? { ...d, page: item.page } : d)));
 
   const ids = assignIds(drafts.map((d) => d.idRequest));
   const noteIds = new Map<number, string>();
@@ -57,7 +59,7 @@ export function chunkDocumentWithReport(doc: LoadedDocument, options: PieceOptio
     id: ids[i],
     docId,
     kind: d.kind,
-    label: d.label,
+    label: d.page !== undefined ? pageLabel(d.label, d.page) : d.label,
     text: d.text,
     searchKey: searchKey(d.text),
     sectionPath: d.sectionPath,
@@ -65,6 +67,7 @@ export function chunkDocumentWithReport(doc: LoadedDocument, options: PieceOptio
     footnotes: [...new Set(d.cites.map((n) => noteIds.get(n)).filter((id): id is string => id !== undefined))],
     citedBy: [],
     ...(d.table ? { table: d.table } : {}),
+    ...(d.page !== undefined ? { page: d.page } : {}),
   }));
   const byId = new Map(passages.map((p) => [p.id, p]));
   for (const p of passages) for (const f of p.footnotes) byId.get(f)?.citedBy.push(p.id);

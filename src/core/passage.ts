@@ -22,6 +22,8 @@ export interface Passage {
   citedBy: string[];
   /** Table or figure name for table rows and captions, e.g. '表4'. */
   table?: string;
+  /** Page (1-based) the passage starts on, for documents that have pages (PDF); the label then says "p. 3". */
+  page?: number;
 }
 
 export interface DocumentInfo {
@@ -37,6 +39,8 @@ export interface DocumentInfo {
   kind?: string;
   /** File name inside corpus/. */
   file: string;
+  /** What the file was: 'md', 'txt', 'pdf', 'html' or 'docx' (converted to text on ingest). */
+  format?: string;
   /** sha256 of the raw file bytes: unchanged document ⇒ unchanged passages and vectors. */
   contentHash: string;
 }

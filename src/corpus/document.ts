@@ -34,7 +34,8 @@ export function idFromFileName(file: string): string {
 
 /** The first markdown heading, else the first non-empty line, tidied and shortened. */
 export function titleFromText(text: string): string | undefined {
-  const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
+  // `\f<n>` lines mark where a converted document's page n starts: not text
+  const lines = text.split('\n').filter((l) => !l.startsWith('\f')).map((l) => l.trim()).filter(Boolean);
   const heading = lines.find((l) => /^#{1,6}\s+\S/.test(l));
   const line = heading ?? lines[0];
   if (!line) return undefined;

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { CorpusError } from '../core/errors.js';
 import { decodeDocumentBytes } from './decode.js';
 import { cleanMetadata, documentInfo, splitFrontMatter, type DocumentMetadata, type LoadedDocument } from './document.js';
+import { convertDocument, formatOfFile, unsupportedReason } from './formats/convert.js';
 
 export type { LoadedDocument } from './document.js';
 
@@ -12,14 +13,21 @@ export interface LoadCorpusOptions {
 }
 
 export const DEFAULT_MAX_BYTES = 10 * 1024 * 1024;
-const DOCUMENT_EXTENSIONS = new Set(['.md', '.txt', '.markdown']);
+
+/** Files of the corpus folder that are not documents and need no warning: its README, the glossary, sidecars, backups. */
+function isCorpusFurniture(file: string): boolean {
+  return file.startsWith('.') || /^readme\./i.test(file) || /^glossary\.json$/i.test(file) || /\.meta\.json$/i.test(file) || /~$|^~\$|\.(?:swp|bak|tmp|part|crdownload)$/i.test(file);
+}
 
 const megabytes = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
 
 /**
- * Every `.md`/`.txt` file directly in `dir` (README.* excepted), in file-name order, with its metadata (sidecar
- * `<file>.meta.json`, else front matter, else defaults). A file that cannot be used is skipped with a
- * one-line warning "<file>: skipped — <reason>"; the rest still loads. No usable document → CorpusError.
+ * Every document directly in `dir` — `.md`/`.txt`, and `.pdf`, `.html`/`.htm`, `.docx` converted to the same
+ * markdown-ish text (see formats/convert.ts) — in file-name order, with its metadata (sidecar `<file>.meta.json`,
+ * else front matter or what the file itself says, else defaults) and its format. A file that cannot be used
+ * (unreadable, too large, corrupt, encrypted, a scan without text, an unsupported extension) is skipped with a
+ * one-line warning "<file>: skipped — <reason>"; README.*, glossary.json, sidecars and sub-folders (a saved
+ * page's `_files`) are not documents and pass silently. No usable document → CorpusError.
  */
 export async function loadCorpus(dir: string, opts: LoadCorpusOptions = {}): Promise<{ documents: LoadedDocument[]; warnings: string[] }> {
   const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
@@ -34,14 +42,19 @@ export async function loadCorpus(dir: string, opts: LoadCorpusOptions = {}): Pro
   const usedIds = new Set<string>();
   for (const file of names.sort()) {
     // corpus/README.md explains the folder; it is not a document
-    if (file.startsWith('.') || /^readme\./i.test(file) || !DOCUMENT_EXTENSIONS.has(path.extname(file).toLowerCase())) continue;
+    if (isCorpusFurniture(file)) continue;
     const full = path.join(dir, file);
     const skip = (reason: string) => warnings.push(`${file}: skipped — ${reason}`);
+    const format = formatOfFile(file);
     let bytes: Buffer;
     try {
       const info = await stat(full);
       if (!info.isFile()) {
-        skip('not a regular file');
+        if (format) skip('not a regular file');
+        continue;
+      }
+      if (!format) {
+        skip(unsupportedReason(file));
         continue;
       }
       if (info.size > maxBytes) {
@@ -53,14 +66,33 @@ export async function loadCorpus(dir: string, opts: LoadCorpusOptions = {}): Pro
       skip(`cannot be read (${errorCode(err)})`);
       continue;
     }
-    const decoded = decodeDocumentBytes(bytes);
-    if (!decoded.ok) {
-      skip(decoded.reason);
-      continue;
+    let body: string;
+    let own: DocumentMetadata;
+    if (format === 'md' || format === 'txt') {
+      const decoded = decodeDocumentBytes(bytes);
+      if (!decoded.ok) {
+        skip(decoded.reason);
+        continue;
+      }
+      const split = splitFrontMatter(decoded.text);
+      body = split.body;
+      own = cleanMetadata(split.metadata);
+    } else {
+      if (bytes.length === 0) {
+        skip('empty file');
+        continue;
+      }
+      const converted = await convertDocument(format, bytes);
+      if (!converted.ok) {
+        skip(converted.reason);
+        continue;
+      }
+      body = converted.text;
+      own = cleanMetadata(converted.metadata as Record<string, unknown>);
     }
-    const { metadata: frontMatter, body } = splitFrontMatter(decoded.text);
-    const metadata: DocumentMetadata = { ...cleanMetadata(frontMatter), ...(await readSidecar(full, file, warnings)) };
+    const metadata: DocumentMetadata = { ...own, ...(await readSidecar(full, file, warnings)) };
     const info = documentInfo(file, body, bytes, metadata);
+    info.format = format;
     if (usedIds.has(info.id)) {
       const base = info.id;
       for (let n = 2; usedIds.has(info.id); n++) info.id = `${base}-${n}`;
@@ -71,7 +103,7 @@ export async function loadCorpus(dir: string, opts: LoadCorpusOptions = {}): Pro
   }
   if (documents.length === 0) {
     const why = warnings.length ? ` (${warnings.length} file(s) skipped: ${warnings.join('; ')})` : '';
-    throw new CorpusError(`no usable document in ${dir}: add .md or .txt files in UTF-8${why}`);
+    throw new CorpusError(`no usable document in ${dir}: add .md or .txt files in UTF-8, or .pdf, .html, .docx files${why}`);
   }
   return { documents, warnings };
 }

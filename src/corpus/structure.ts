@@ -35,6 +35,8 @@ export interface ParagraphItem {
   /** Text with resolved footnote markers as tokens (see markup.ts). */
   text: string;
   section: SectionInfo;
+  /** Page it starts on, when the text marks pages (`\f<n>` lines from a PDF). */
+  page?: number;
 }
 export interface NoteItem {
   kind: 'note';
@@ -44,6 +46,7 @@ export interface NoteItem {
   numberKey: string;
   text: string;
   section: SectionInfo;
+  page?: number;
 }
 export interface TableItem {
   kind: 'table';
@@ -54,6 +57,7 @@ export interface TableItem {
   rows: string[][];
   notes: string[];
   section: SectionInfo;
+  page?: number;
 }
 export interface FigureItem {
   kind: 'figure';
@@ -62,6 +66,7 @@ export interface FigureItem {
   caption: string;
   notes: string[];
   section: SectionInfo;
+  page?: number;
 }
 export type DocumentItem = ParagraphItem | NoteItem | TableItem | FigureItem;
 
@@ -100,7 +105,14 @@ interface Unit {
   lastLineLength?: number;
   dropped?: boolean;
   tail?: boolean;
+  /** Page the unit starts on (converted PDFs only). */
+  page?: number;
 }
+
+/** `\f<n>` on a line of its own: page n starts here (written by the PDF converter; the .md path cannot contain \f). */
+const PAGE_MARK = /^\f(\d{1,5})$/;
+/** `{ page }` when known, nothing otherwise: items of unpaged text stay exactly as they were. */
+const pageOf = (u: { page?: number }): { page?: number } => (u.page !== undefined ? { page: u.page } : {});
 
 const WEB_HEADING = /^[▍■◆▌]\s*(\S.{0,60})$/u;
 const MD_HEADING = /^(#{1,6})\s+(.+?)\s*#*$/;
@@ -130,7 +142,14 @@ function toUnits(text: string, stats: StructureStats): Unit[] {
   const units: Unit[] = [];
   let blockOpen = false;
   let firstLine = true;
+  let page: number | undefined;
   for (const rawLine of text.split('\n')) {
+    const pageMark = PAGE_MARK.exec(rawLine);
+    if (pageMark) {
+      page = Number(pageMark[1]);
+      blockOpen = false;
+      continue;
+    }
     const line = rawLine.replace(/\s+$/u, '');
     const trimmed = line.trim();
     if (trimmed === '') {
@@ -163,6 +182,7 @@ function toUnits(text: string, stats: StructureStats): Unit[] {
       prev.lastLineLength = trimmed.length;
     } else {
       unit.lastLineLength = trimmed.length;
+      if (page !== undefined) unit.page = page;
       units.push(unit);
     }
     blockOpen = true;
@@ -334,12 +354,12 @@ export function analyseDocument(text: string): DocumentStructure {
     seenHeadings.add(dedupeKey);
     sections.enter(depth, headingTitle, numbered);
   };
-  const addParagraph = (role: ParagraphRole, paragraphText: string, section: SectionInfo) => {
+  const addParagraph = (role: ParagraphRole, paragraphText: string, section: SectionInfo, at: { page?: number } = {}) => {
     if (open && (open.role === 'body' || open.role === 'abstract') && !endsSentence(open.text)) {
       open.text = joinParagraphText(open.text, paragraphText);
       if (interrupted) stats.joinedParagraphs++;
     } else {
-      open = { kind: 'paragraph', role, text: paragraphText, section };
+      open = { kind: 'paragraph', role, text: paragraphText, section, ...pageOf(at) };
       items.push(open);
     }
     interrupted = false;
@@ -354,7 +374,7 @@ export function analyseDocument(text: string): DocumentStructure {
     if (u.type === 'footnote') {
       const index = notes.unitNote.get(k)!;
       if (notes.canonical[index] === index) {
-        items.push({ kind: 'note', index, numberKey: u.noteKey ?? '', text: notes.texts[index], section: currentSection(u) });
+        items.push({ kind: 'note', index, numberKey: u.noteKey ?? '', text: notes.texts[index], section: currentSection(u), ...pageOf(u) });
       }
       interrupted = true;
       return;
@@ -380,7 +400,7 @@ export function analyseDocument(text: string): DocumentStructure {
       const role: ParagraphRole = ABSTRACT_FIELD.test(name) ? 'abstract' : KEYWORDS_FIELD.test(name) ? 'keywords' : AUTHOR_FIELD.test(name) ? 'author' : 'body';
       closeParagraph();
       const section = role === 'body' ? currentSection(u) : fieldSection(role, name, !!u.tail, tailSection?.path[0]);
-      addParagraph(role, role === 'body' ? `【${name}】${body}` : body, section);
+      addParagraph(role, role === 'body' ? `【${name}】${body}` : body, section, u);
       return;
     }
     if (u.type === 'row') {
@@ -388,7 +408,7 @@ export function analyseDocument(text: string): DocumentStructure {
         tableRows.push(splitRow(u.text));
         return;
       }
-      addParagraph('body', splitRow(u.text).filter(Boolean).join('｜'), currentSection(u));
+      addParagraph('body', splitRow(u.text).filter(Boolean).join('｜'), currentSection(u), u);
       return;
     }
     // text
@@ -399,13 +419,13 @@ export function analyseDocument(text: string): DocumentStructure {
       const name = `${isTable ? '表' : '图'}${number}`;
       const captionText = tidyHeadingText(caption[2]);
       if (isTable) {
-        const table: TableItem = { kind: 'table', name, number, caption: captionText, headers: [], rows: [], notes: [], section: currentSection(u) };
+        const table: TableItem = { kind: 'table', name, number, caption: captionText, headers: [], rows: [], notes: [], section: currentSection(u), ...pageOf(u) };
         items.push(table);
         tableRows = [];
         rawRows.set(table, tableRows);
         captionTarget = table;
       } else {
-        const figure: FigureItem = { kind: 'figure', name, number, caption: captionText, notes: [], section: currentSection(u) };
+        const figure: FigureItem = { kind: 'figure', name, number, caption: captionText, notes: [], section: currentSection(u), ...pageOf(u) };
         items.push(figure);
         captionTarget = figure;
         tableRows = undefined;
@@ -419,7 +439,7 @@ export function analyseDocument(text: string): DocumentStructure {
     }
     const numbered = !u.tail ? parseNumberedHeading(body) : undefined;
     if (numbered && !body.includes('\uE000')) return enterHeading(numbered.depth, numbered.title, numbered);
-    addParagraph('body', body, currentSection(u));
+    addParagraph('body', body, currentSection(u), u);
   });
 
   for (const [table, rows] of rawRows) Object.assign(table, shapeTable(rows));
