@@ -2,6 +2,7 @@ import { createLibrarian, type LibrarianService } from '../service/librarian.js'
 import { ingest, watchCorpus, type IngestSummary } from '../service/ingest.js';
 import type { Dirs } from './options.js';
 import { progressReporter } from './progress.js';
+import { downloadReporter } from './download.js';
 
 export { progressReporter } from './progress.js';
 
@@ -16,7 +17,7 @@ export async function runIngest(dirs: Dirs, options: { force?: boolean; watch?: 
   const progress = progressReporter();
   let summary: IngestSummary;
   try {
-    summary = await ingest({ ...dirs, model: process.env.EMBEDDING_MODEL, force: options.force, onProgress: progress.onProgress, onWarning: progress.warn });
+    summary = await ingest({ ...dirs, model: process.env.EMBEDDING_MODEL, force: options.force, onProgress: progress.onProgress, onDownload: downloadReporter(progress).onDownload, onWarning: progress.warn });
   } finally {
     progress.stop();
   }
@@ -42,7 +43,7 @@ export async function openLibrarian(dirs: Dirs): Promise<LibrarianService> {
     progress.line(summaryLine(summary));
   };
   try {
-    return await createLibrarian({ ...dirs, onWarning: progress.warn, onProgress: progress.onProgress, onIngested });
+    return await createLibrarian({ ...dirs, onWarning: progress.warn, onProgress: progress.onProgress, onDownload: downloadReporter(progress).onDownload, onIngested });
   } finally {
     progress.stop();
   }

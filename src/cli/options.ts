@@ -1,6 +1,6 @@
-import path from 'node:path';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { resolvePathSetting } from '../core/paths.js';
 
 export interface GlobalOptions {
   corpus?: string;
@@ -12,11 +12,11 @@ export interface Dirs {
   indexDir: string;
 }
 
-/** Flags win over env, env over defaults; relative paths are taken from the current directory. */
+/** Flags win over env, env over defaults; relative paths are taken from the current directory, a leading `~` is home. */
 export function resolveDirs(options: GlobalOptions, env: NodeJS.ProcessEnv = process.env): Dirs {
   return {
-    corpusDir: path.resolve(options.corpus ?? env.CORPUS_DIR ?? 'corpus'),
-    indexDir: path.resolve(options.index ?? env.INDEX_DIR ?? 'index'),
+    corpusDir: resolvePathSetting(options.corpus ?? (env.CORPUS_DIR || 'corpus')),
+    indexDir: resolvePathSetting(options.index ?? (env.INDEX_DIR || 'index')),
   };
 }
 

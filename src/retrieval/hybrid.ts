@@ -15,6 +15,8 @@ export interface RetrieverOptions {
   fusion?: FusionParams;
   /** How deep each list is read before fusion. */
   candidates?: number;
+  /** The index's embedding model cannot be loaded: no dense list, the lexical one alone (hybrid = lexical). */
+  lexicalOnly?: boolean;
 }
 
 export interface SearchOutcome {
@@ -66,7 +68,7 @@ export class Retriever {
     let embedMs = 0;
     let searchMs = 0;
     let dense: Hit[] = [];
-    if (mode !== 'lexical' && prepared.embedText) {
+    if (mode !== 'lexical' && !this.opts.lexicalOnly && prepared.embedText) {
       const t0 = performance.now();
       const vector = await this.embedder.embedQuery(prepared.embedText);
       embedMs = performance.now() - t0;

@@ -1,25 +1,33 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { DocumentInfo, Passage, PassageKind } from '../core/passage.js';
+import { ConfigError } from '../core/errors.js';
 import type { TextEmbedder } from '../embedding/embedder-api.js';
-import { resolvePreset } from '../embedding/presets.js';
+import type { DownloadListener } from '../embedding/hub.js';
+import { modelRequestKey, resolveModelSetting, settingKey, type ModelRequest } from '../embedding/modelSetting.js';
 import { sha256 } from '../core/hash.js';
 import type { IndexSnapshot } from '../index/api.js';
 import { openIndexStore } from '../index/open.js';
 import { passageEmbeddingInput } from '../retrieval/query.js';
 import { corpusFingerprint } from './ingest-fingerprint.js';
+import { loadCuratedGlossary } from '../glossary/curated.js';
+import { writeIndexLexicon, type DictionaryLookup, type LexiconRecord } from '../glossary/lexicon.js';
 
 export interface IngestOptions {
   corpusDir: string;
   indexDir: string;
-  /** EMBEDDING_MODEL setting: a preset name, `corpus`, or unset for the default. */
+  /** EMBEDDING_MODEL setting: a preset name, `corpus`, a local model directory, or unset for the default. */
   model?: string;
   onProgress?: (stage: string, done: number, total: number) => void;
+  /** Progress of a hub model download (first use of a preset). */
+  onDownload?: DownloadListener;
   onWarning?: (msg: string) => void;
   /** Ignore the previous index: re-chunk, retrain the corpus model, re-embed everything. */
   force?: boolean;
   /** Seams for tests; the defaults are the real chunker and embedders. */
   deps?: Partial<IngestDeps>;
+  /** Where built English–Chinese lexicons are cached by word list (default ~/.cache/lodestone/lexicon; '' = none). */
+  lexiconCacheDir?: string;
 }
 
 export interface IngestSummary {
@@ -39,14 +47,19 @@ export interface IngestSummary {
   generation: string;
   indexBytes: number;
   warnings: string[];
+  /** The English–Chinese lexicon (CC-CEDICT glosses of the corpus's words): `built` when the dictionary was opened. */
+  lexicon?: { words: number; built: boolean; seconds: number };
 }
 
 export interface IngestDeps {
   buildPassages(corpusDir: string): Promise<{ documents: DocumentInfo[]; passages: Passage[]; warnings: string[] }>;
   /** Train the offline corpus model from passage texts into `outDir`. */
   trainCorpusModel(texts: string[], outDir: string): Promise<{ modelId: string }>;
-  loadEmbedder(spec: { model: string; modelDir?: string }): Promise<TextEmbedder>;
+  /** `corpus` + modelDir, a hub preset (cache first, downloads only when the hub answers), or a model directory. */
+  loadEmbedder(spec: { model: string; modelDir?: string; onDownload?: DownloadListener }): Promise<TextEmbedder>;
   chunkerVersion(): Promise<string>;
+  /** Dictionary for the lexicon; default CC-CEDICT (bundled with the cc-cedict package) in a worker thread. */
+  lookupDictionary?: DictionaryLookup;
 }
 
 const defaultDeps: IngestDeps = {
@@ -59,13 +72,13 @@ const defaultDeps: IngestDeps = {
     return trainCorpusModel(texts, { outDir });
   },
   async loadEmbedder(spec) {
-    if (wantsCorpusModel(spec.model)) {
+    if (resolveModelSetting(spec.model).kind !== 'hub') {
       const { Embedder } = await import('../embedding/embedder.js');
-      return Embedder.load(spec);
+      return Embedder.load({ model: spec.model, modelDir: spec.modelDir });
     }
     // hub models: from the cache offline, else only after a quick reachability check
     const { loadHubEmbedder } = await import('../embedding/select.js');
-    return loadHubEmbedder(spec.model);
+    return loadHubEmbedder(spec.model, { onDownload: spec.onDownload });
   },
   async chunkerVersion() {
     const chunking = (await import('../chunking/build.js')) as Record<string, unknown>;
@@ -78,25 +91,40 @@ function modelSetting(model: string | undefined): string {
   return (model ?? '').trim();
 }
 
-function wantsCorpusModel(setting: string): boolean {
-  try {
-    return setting !== '' && resolvePreset(setting).hubId === 'corpus';
-  } catch {
-    return false;
-  }
+/**
+ * The model an index was asked to be built with, as a request key (`Xenova/multilingual-e5-small`, `corpus`,
+ * `dir:/abs/path`): recorded since the key existed, else resolved from the raw setting older indexes recorded.
+ */
+export function recordedModelRequest(build: Record<string, unknown> | undefined): string | undefined {
+  if (typeof build?.modelRequest === 'string') return build.modelRequest;
+  return typeof build?.modelSetting === 'string' ? settingKey(build.modelSetting) : undefined;
 }
 
-/** True when index/ is missing, unreadable, built from other corpus files/chunker, or with another model setting. */
+/**
+ * True when index/ is missing, unreadable, built from other corpus files/chunker, or for another model. Models
+ * are compared by what the setting resolves to — unset and `Xenova/multilingual-e5-small` are the same model,
+ * so adding or removing that line never re-ingests; a hub model that is merely unreachable today changes nothing.
+ */
 export async function indexIsStale(corpusDir: string, indexDir: string, model?: string, deps: Partial<IngestDeps> = {}): Promise<boolean> {
   const manifest = await openIndexStore(indexDir).manifest();
   if (!manifest) return true;
   const chunkerVersion = await (deps.chunkerVersion ?? defaultDeps.chunkerVersion)();
   if (manifest.corpusFingerprint !== corpusFingerprint(corpusDir, chunkerVersion)) return true;
-  const recorded = typeof manifest.build?.modelSetting === 'string' ? manifest.build.modelSetting : undefined;
-  const setting = modelSetting(model);
-  if (recorded === setting) return false;
-  // another spelling of the same model (e.g. `corpus` vs unset falling back to it) is not a change
-  return !(wantsCorpusModel(setting) ? manifest.modelId.startsWith('corpus:') : manifest.modelId === setting);
+  const request = resolveModelSetting(model);
+  if (recordedModelRequest(manifest.build) !== modelRequestKey(request)) {
+    // an index from before request keys, built with this very model, is current
+    return !(request.kind === 'hub' ? manifest.modelId === request.preset.hubId : request.kind === 'corpus' && manifest.modelId.startsWith('corpus:'));
+  }
+  if (request.kind === 'dir') {
+    // the same directory with other files in it is another model
+    const { localModelId } = await import('../embedding/embedder.js');
+    try {
+      return (await localModelId(request.dir)) !== manifest.modelId;
+    } catch {
+      return false; // gone: the librarian serves the index lexically and says why
+    }
+  }
+  return false;
 }
 
 // One ingest per index directory at a time within this process (watch + start could overlap).
@@ -147,6 +175,8 @@ async function ingestNow(opts: IngestOptions): Promise<IngestSummary> {
   const chunkerVersion = await deps.chunkerVersion();
   const fingerprint = corpusFingerprint(opts.corpusDir, chunkerVersion);
   const setting = modelSetting(opts.model);
+  const request = resolveModelSetting(setting);
+  const requestKey = modelRequestKey(request);
   const store = openIndexStore(opts.indexDir);
   let previous: IndexSnapshot | undefined;
   if (!opts.force && (await store.manifest())) {
@@ -156,7 +186,7 @@ async function ingestNow(opts: IngestOptions): Promise<IngestSummary> {
       warn(`previous index not reused: ${(error as Error).message}`);
     }
   }
-  const previousSetting = typeof previous?.manifest.build?.modelSetting === 'string' ? previous.manifest.build.modelSetting : undefined;
+  const previousRequest = recordedModelRequest(previous?.manifest.build);
   progress('load', 1, 1);
   lap('load');
 
@@ -175,9 +205,10 @@ async function ingestNow(opts: IngestOptions): Promise<IngestSummary> {
   let embedder: TextEmbedder | undefined;
   let modelDir: string | undefined;
   let scratchModelDir: string | undefined;
-  const sameSetting = previous !== undefined && previousSetting === setting;
+  // the same model asked for (in whatever spelling): the corpus model it fell back to is kept, not retrained
+  const sameRequest = previous !== undefined && previousRequest === requestKey;
   const useCorpusModel = async (): Promise<TextEmbedder> => {
-    if (sameSetting && previous?.modelDir && previous.manifest.modelId.startsWith('corpus:')) {
+    if (sameRequest && previous?.modelDir && previous.manifest.modelId.startsWith('corpus:')) {
       modelDir = previous.modelDir;
     } else {
       progress('train', 0, 1);
@@ -189,16 +220,18 @@ async function ingestNow(opts: IngestOptions): Promise<IngestSummary> {
     return deps.loadEmbedder({ model: 'corpus', modelDir });
   };
   try {
-    if (setting === '' || !wantsCorpusModel(setting)) {
+    if (request.kind === 'dir') embedder = await deps.loadEmbedder({ model: request.dir });
+    if (request.kind === 'hub') {
       try {
-        embedder = await deps.loadEmbedder({ model: setting || resolvePreset('').name });
+        embedder = await deps.loadEmbedder({ model: request.preset.name, onDownload: opts.onDownload });
       } catch (error) {
-        const name = resolvePreset(setting).hubId;
-        const { defaultModelCacheDir } = await import('../embedding/embedder.js');
-        warn(
-          `embedding: could not load ${name} from the Hugging Face hub (${(error as Error).message}); using the offline corpus model. ` +
-            `Set EMBEDDING_MODEL=corpus to choose it, or EMBEDDING_MODEL=<preset> once the model is downloaded into ${defaultModelCacheDir()}.`,
-        );
+        if (error instanceof ConfigError) throw error;
+        const kept = unchangedIndexOf(previous, request, fingerprint, opts.force);
+        if (kept) {
+          warn(`embedding: could not load ${request.preset.hubId} (${(error as Error).message}); the corpus is unchanged, so the index built with it is kept as it is`);
+          return keptSummary(kept, documents, passages, started, stage, warnings);
+        }
+        warn(hubFallbackWarning(request, (error as Error).message));
       }
     }
     embedder ??= await useCorpusModel();
@@ -226,6 +259,14 @@ async function ingestNow(opts: IngestOptions): Promise<IngestSummary> {
     progress('index', 0, 1);
     const previousHashes = new Map((previous?.documents ?? []).map((d) => [d.id, d.contentHash]));
     const reusedDocuments = previous && previous.manifest.modelId === embedder.modelId ? documents.filter((d) => previousHashes.get(d.id) === d.contentHash).length : 0;
+    // the English–Chinese lexicon of the corpus's own words: CC-CEDICT is opened only when the words changed
+    let lexicon: { record: LexiconRecord; built: boolean; seconds: number } | undefined;
+    try {
+      const curatedTerms = loadCuratedGlossary(opts.corpusDir).entries.flatMap((e) => [e.term, ...e.aliases]);
+      lexicon = await writeIndexLexicon(opts.indexDir, passages, curatedTerms, { lookup: deps.lookupDictionary, cacheDir: opts.lexiconCacheDir });
+    } catch (error) {
+      warn(`lexicon: not built (${(error as Error).message}); English questions are bridged by the glossary alone`);
+    }
     const written = await store.write({
       documents,
       passages,
@@ -235,7 +276,7 @@ async function ingestNow(opts: IngestOptions): Promise<IngestSummary> {
       corpusFingerprint: fingerprint,
       chunkerVersion,
       modelDir,
-      build: { modelSetting: setting, embeddedPassages: missing.length, warnings: warnings.length },
+      build: { modelSetting: setting, modelRequest: requestKey, ...(await modelRecord(embedder)), embeddedPassages: missing.length, warnings: warnings.length, ...(lexicon ? { lexicon: lexicon.record } : {}) },
     });
     progress('index', 1, 1);
     lap('index');
@@ -255,10 +296,55 @@ async function ingestNow(opts: IngestOptions): Promise<IngestSummary> {
       generation: written.generation,
       indexBytes: written.bytes,
       warnings,
+      ...(lexicon ? { lexicon: { words: lexicon.record.words, built: lexicon.built, seconds: lexicon.seconds } } : {}),
     };
   } finally {
     if (scratchModelDir) fs.rmSync(scratchModelDir, { recursive: true, force: true });
   }
+}
+
+/** One line: why the hub model is not used, what is used instead, and the ways out. */
+function hubFallbackWarning(request: Extract<ModelRequest, { kind: 'hub' }>, reason: string): string {
+  return (
+    `embedding: could not load ${request.preset.hubId} (${reason}); using the offline corpus model. ` +
+    `Set EMBEDDING_MODEL=corpus to choose it, HF_ENDPOINT for a hub mirror, or fetch the model ahead with \`npx lodestone models pull\``
+  );
+}
+
+/** The previous index, when it was built with this hub model from this very corpus: nothing to rebuild. */
+function unchangedIndexOf(previous: IndexSnapshot | undefined, request: Extract<ModelRequest, { kind: 'hub' }>, fingerprint: string, force?: boolean): IndexSnapshot | undefined {
+  if (force || !previous) return undefined;
+  return previous.manifest.modelId === request.preset.hubId && previous.manifest.corpusFingerprint === fingerprint ? previous : undefined;
+}
+
+function keptSummary(kept: IndexSnapshot, documents: DocumentInfo[], passages: Passage[], started: number, stageSeconds: IngestSummary['stageSeconds'], warnings: string[]): IngestSummary {
+  const byKind: Partial<Record<PassageKind, number>> = {};
+  for (const p of passages) byKind[p.kind] = (byKind[p.kind] ?? 0) + 1;
+  return {
+    documents: documents.length,
+    passages: passages.length,
+    byKind,
+    seconds: (performance.now() - started) / 1000,
+    stageSeconds,
+    model: kept.manifest.modelId,
+    reusedDocuments: documents.length,
+    embeddedPassages: 0,
+    reusedPassages: passages.length,
+    generation: kept.generation,
+    indexBytes: 0,
+    warnings,
+  };
+}
+
+/** What the manifest says about the model actually used: hub id + revision + file hash, or the directory + hash. */
+async function modelRecord(embedder: TextEmbedder): Promise<Record<string, unknown>> {
+  const origin = (embedder as { origin?: import('../embedding/embedder.js').ModelOrigin }).origin;
+  if (!origin || embedder.modelId.startsWith('corpus:')) return {};
+  const { modelFilesHash } = await import('../embedding/embedder.js');
+  const sha256 = await modelFilesHash(origin.dir, origin.onnxFile).catch(() => undefined);
+  return origin.kind === 'hub'
+    ? { modelOrigin: { kind: 'hub', hubId: origin.hubId, revision: origin.revision, endpoint: origin.endpoint, sha256 } }
+    : { modelOrigin: { kind: 'dir', dir: origin.dir, sha256 } };
 }
 
 /** A vector is reused only for the same passage id with the same embedding input. */

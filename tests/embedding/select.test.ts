@@ -1,108 +1,122 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type FeatureExtractor, type PipelineFactory, type PipelineLoadOptions, transformersPipelineFactory } from '../../src/embedding/embedder.js';
-import { chooseEmbedder, corpusModelDir } from '../../src/embedding/select.js';
+import { ConfigError } from '../../src/core/errors.js';
+import { expandHome, resolvePathSetting } from '../../src/core/paths.js';
+import { type FeatureExtractor, type PipelineFactory, type PipelineLoadOptions, transformersEnvFor } from '../../src/embedding/embedder.js';
+import { hubEndpoint, hubFileUrl, modelCacheDir } from '../../src/embedding/hub.js';
+import { modelRequestKey, resolveModelSetting } from '../../src/embedding/modelSetting.js';
+import { loadHubEmbedder } from '../../src/embedding/select.js';
 
-// A small corpus keeps these tests fast; the full-corpus model is covered in corpusModel.test.ts.
-const texts = [
-  '中美“脱钩”加速了关键矿产供应链的重组。美国与盟友建立矿产安全伙伴关系。',
-  '稀土、锂、钴、镍是新能源产业的关键矿产。中国在稀土加工环节占据主导地位。',
-  '美國對中國太陽能電池和光伏組件加徵關稅。',
-  'Critical minerals partnership between the United States and its allies.',
-];
 const root = mkdtempSync(join(tmpdir(), 'lodestone-select-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-/** Real transformers.js for the local corpus model; the hub "fails" the way an offline machine does. */
-function offlineHub(seen: { model: string; options: PipelineLoadOptions }[]): PipelineFactory {
-  return async (model, options) => {
-    seen.push({ model, options });
-    if (options.localModelPath === null) throw new Error('fetch failed\n    at node:internal/deps/undici');
-    return transformersPipelineFactory(model, options);
+/** A pipeline that records how it was asked to load and answers with vectors of `dims` components. */
+function recordingFactory(dims = 8): { factory: PipelineFactory; loads: { model: string; options: PipelineLoadOptions }[] } {
+  const loads: { model: string; options: PipelineLoadOptions }[] = [];
+  const factory: PipelineFactory = async (model, options) => {
+    loads.push({ model, options });
+    const extractor = (async (texts: string[]) => ({ data: new Float32Array(texts.length * 3 * dims).fill(1), dims: [texts.length, 3, dims] })) as unknown as FeatureExtractor;
+    return extractor;
   };
+  return { factory, loads };
 }
 
-describe('chooseEmbedder', () => {
-  it('trains and loads the corpus model when EMBEDDING_MODEL=corpus, without warnings', async () => {
-    const indexDir = join(root, 'explicit');
-    const warnings: string[] = [];
-    const embedder = await chooseEmbedder({ model: 'corpus', indexDir, texts, onWarning: (w) => warnings.push(w), dimensions: 16 });
-    expect(embedder.modelId).toMatch(/^corpus:[0-9a-f]{8}$/);
-    expect(embedder.dimensions).toBe(16);
-    expect(warnings).toEqual([]);
-    const vector = await embedder.embedQuery('关键矿产');
-    expect(Math.hypot(...vector)).toBeCloseTo(1, 5);
+function fillCache(cacheDir: string, hubId: string): void {
+  const dir = join(cacheDir, hubId);
+  mkdirSync(join(dir, 'onnx'), { recursive: true });
+  for (const f of ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'onnx/model_quantized.onnx']) writeFileSync(join(dir, f), '{}');
+}
 
-    // Later queries load the trained model from the index without the texts, and get the same id.
-    const reloaded = await chooseEmbedder({ model: 'corpus', indexDir });
-    expect(reloaded.modelId).toBe(embedder.modelId);
-    expect(corpusModelDir(indexDir)).toBe(join(indexDir, 'model', 'lodestone-corpus'));
-  });
-
-  it('falls back to the corpus model with one warning that says how to choose, when the hub is unreachable', async () => {
-    const warnings: string[] = [];
-    const cacheDir = join(root, 'empty-cache');
-    const start = performance.now();
-    const embedder = await chooseEmbedder({
-      indexDir: join(root, 'offline'),
-      texts,
-      cacheDir,
-      dimensions: 16,
-      onWarning: (w) => warnings.push(w),
-      isHubReachable: async () => false,
-    });
-    expect(performance.now() - start).toBeLessThan(5000);
-    expect(embedder.modelId).toMatch(/^corpus:/);
-    expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toContain('could not load Xenova/multilingual-e5-small');
-    expect(warnings[0]).toContain('EMBEDDING_MODEL=corpus');
-    expect(warnings[0]).toContain(cacheDir);
-    expect(warnings[0]).not.toContain('\n');
-  });
-
-  it('falls back when the hub answers but the download fails, quoting the first line of the error', async () => {
-    const warnings: string[] = [];
-    const seen: { model: string; options: PipelineLoadOptions }[] = [];
-    const embedder = await chooseEmbedder({
-      model: 'bge-small-zh',
-      indexDir: join(root, 'broken-download'),
-      texts,
-      dimensions: 16,
-      cacheDir: join(root, 'empty-cache'),
-      onWarning: (w) => warnings.push(w),
-      isHubReachable: async () => true,
-      pipelineFactory: offlineHub(seen),
-    });
-    expect(seen.map((s) => s.model)).toEqual(['Xenova/bge-small-zh-v1.5', 'lodestone-corpus']);
-    expect(seen[1].options.allowRemoteModels).toBe(false);
-    expect(embedder.modelId).toMatch(/^corpus:/);
-    expect(warnings).toEqual([expect.stringContaining('could not load Xenova/bge-small-zh-v1.5 from the Hugging Face hub (fetch failed)')]);
-  });
-
-  it('uses a hub model already in the cache without asking the network', async () => {
-    const cacheDir = join(root, 'cache');
-    const modelDir = join(cacheDir, 'Xenova', 'multilingual-e5-small');
-    mkdirSync(join(modelDir, 'onnx'), { recursive: true });
-    for (const f of ['config.json', 'tokenizer.json', 'onnx/model_quantized.onnx']) writeFileSync(join(modelDir, f), '{}');
+describe('loading a hub preset', () => {
+  it('from a full cache: no probe, downloads off, read from the cache folder', async () => {
+    const cacheDir = join(root, 'cache-full');
+    fillCache(cacheDir, 'Xenova/multilingual-e5-small');
     let probed = false;
-    let loadedWith: PipelineLoadOptions | undefined;
-    const embedder = await chooseEmbedder({
-      indexDir: join(root, 'cached'),
-      cacheDir,
-      isHubReachable: async () => ((probed = true), true),
-      pipelineFactory: async (_model, options) => {
-        loadedWith = options;
-        return (async () => ({ data: new Float32Array(384), dims: [1, 1, 384] })) as unknown as FeatureExtractor;
-      },
-    });
-    expect(embedder.modelId).toBe('Xenova/multilingual-e5-small');
+    const { factory, loads } = recordingFactory(384);
+    const embedder = await loadHubEmbedder('Xenova/multilingual-e5-small', { cacheDir, pipelineFactory: factory, isHubReachable: async () => ((probed = true), true) });
     expect(probed).toBe(false);
-    expect(loadedWith).toMatchObject({ cacheDir, allowRemoteModels: false, quantized: true });
+    expect(embedder.modelId).toBe('Xenova/multilingual-e5-small');
+    expect(loads[0].options).toMatchObject({ cacheDir, localModelPath: cacheDir, allowRemoteModels: false, quantized: true });
+  });
+
+  it('a partial cache is not a cache: the hub is asked first', async () => {
+    const cacheDir = join(root, 'cache-partial');
+    fillCache(cacheDir, 'Xenova/multilingual-e5-small');
+    rmSync(join(cacheDir, 'Xenova/multilingual-e5-small/tokenizer_config.json'));
+    const probes: string[] = [];
+    const { factory, loads } = recordingFactory();
+    await loadHubEmbedder('e5-small', { cacheDir, endpoint: 'https://hf-mirror.com', pipelineFactory: factory, isHubReachable: async (id, host) => (probes.push(`${host} ${id}`), true) });
+    expect(probes).toEqual(['https://hf-mirror.com Xenova/multilingual-e5-small']);
+    expect(loads[0].options).toMatchObject({ allowRemoteModels: true, remoteHost: 'https://hf-mirror.com' });
+  });
+
+  it('not cached and unreachable: fails in one line naming the host and the cache, without trying to load', async () => {
+    const cacheDir = join(root, 'cache-empty');
+    const { factory, loads } = recordingFactory();
+    await expect(loadHubEmbedder('bge-small-zh', { cacheDir, endpoint: 'https://hf-mirror.com', pipelineFactory: factory, isHubReachable: async () => false })).rejects.toThrow(
+      `https://hf-mirror.com is unreachable and the model is not in ${join(cacheDir, 'Xenova', 'bge-small-zh-v1.5')}`,
+    );
+    expect(loads).toEqual([]);
+  });
+
+  it('a failed download is reported by its first line', async () => {
+    const failing: PipelineFactory = async () => {
+      throw new Error('Could not locate file: "https://hf-mirror.com/Xenova/x/resolve/main/onnx/model_quantized.onnx".\n    at handleError (hub.js:238)');
+    };
+    await expect(loadHubEmbedder('minilm', { cacheDir: join(root, 'cache-x'), pipelineFactory: failing, isHubReachable: async () => true })).rejects.toThrow(/^Could not locate file: ".*onnx"\.$/);
+  });
+
+  it('the dimensions are the model’s output width, not the preset table’s', async () => {
+    const cacheDir = join(root, 'cache-dims');
+    fillCache(cacheDir, 'Xenova/multilingual-e5-small');
+    const { factory } = recordingFactory(100);
+    const embedder = await loadHubEmbedder('Xenova/multilingual-e5-small', { cacheDir, pipelineFactory: factory });
+    expect(embedder.dimensions).toBe(100);
+    expect((await embedder.embedQuery('x')).length).toBe(100);
   });
 
   it('refuses an unknown model name instead of guessing', async () => {
-    await expect(chooseEmbedder({ model: 'gpt-embedder-9000', indexDir: join(root, 'x') })).rejects.toThrow(/unknown embedding model/);
+    await expect(loadHubEmbedder('gpt-embedder-9000')).rejects.toBeInstanceOf(ConfigError);
+    await expect(loadHubEmbedder('gpt-embedder-9000')).rejects.toThrow(/unknown embedding model "gpt-embedder-9000".*multilingual-e5-small.*local model directory/);
+  });
+});
+
+describe('transformers.js settings, one place for every load', () => {
+  it('keeps local models on for hub models (the cache is read through them) and sets the host from HF_ENDPOINT', () => {
+    const hubEnv = transformersEnvFor({ quantized: true, localModelPath: '/c', cacheDir: '/c', allowRemoteModels: false, remoteHost: 'https://hf-mirror.com' });
+    expect(hubEnv).toMatchObject({ allowLocalModels: true, allowRemoteModels: false, localModelPath: '/c/', cacheDir: '/c', useFSCache: true, remoteHost: 'https://hf-mirror.com/' });
+    const dirEnv = transformersEnvFor({ quantized: false, localModelPath: '/models', cacheDir: null, allowRemoteModels: false, remoteHost: null });
+    expect(dirEnv).toMatchObject({ allowLocalModels: true, allowRemoteModels: false, localModelPath: '/models/', useFSCache: false });
+  });
+
+  it('HF_ENDPOINT: default huggingface.co, trailing slash dropped, a malformed value is a ConfigError', () => {
+    expect(hubEndpoint({})).toBe('https://huggingface.co');
+    expect(hubEndpoint({ HF_ENDPOINT: 'https://hf-mirror.com/' })).toBe('https://hf-mirror.com');
+    expect(hubFileUrl('https://hf-mirror.com', 'Xenova/bge-small-zh-v1.5', 'onnx/model_quantized.onnx')).toBe('https://hf-mirror.com/Xenova/bge-small-zh-v1.5/resolve/main/onnx/model_quantized.onnx');
+    expect(() => hubEndpoint({ HF_ENDPOINT: 'hf-mirror.com' })).toThrow(ConfigError);
+    expect(() => hubEndpoint({ HF_ENDPOINT: 'ftp://hf-mirror.com' })).toThrow(/http\(s\)/);
+  });
+});
+
+describe('path settings and model settings', () => {
+  it('a leading ~ is the home directory', () => {
+    expect(expandHome('~', '/home/u')).toBe('/home/u');
+    expect(expandHome('~/.cache/lodestone/models', '/home/u')).toBe('/home/u/.cache/lodestone/models');
+    expect(expandHome('~other/x', '/home/u')).toBe('~other/x');
+    expect(expandHome('/abs/~/x', '/home/u')).toBe('/abs/~/x');
+    expect(resolvePathSetting(' ~/m ', '/home/u')).toBe('/home/u/m');
+    expect(modelCacheDir({ LODESTONE_MODEL_CACHE: '~/models' })).toBe(join(homedir(), 'models'));
+    expect(modelCacheDir({})).toBe(join(homedir(), '.cache', 'lodestone', 'models'));
+  });
+
+  it('EMBEDDING_MODEL resolves to one request per model, whatever the spelling', () => {
+    const key = (s?: string) => modelRequestKey(resolveModelSetting(s));
+    expect(new Set([key(undefined), key(''), key('  '), key('Xenova/multilingual-e5-small'), key('e5-small'), key('multilingual-e5-small')])).toEqual(new Set(['Xenova/multilingual-e5-small']));
+    expect(key('corpus')).toBe('corpus');
+    expect(key('corpus:1a2b3c4d')).toBe('corpus');
+    expect(key('./models/e5')).toBe(`dir:${join(process.cwd(), 'models/e5')}`);
+    expect(key('/opt/models/e5')).toBe('dir:/opt/models/e5');
   });
 });
