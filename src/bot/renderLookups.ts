@@ -49,7 +49,7 @@ export function renderSearch(query: string, results: ScoredPassage[], lang: Ques
 export function renderSources(sources: SourceSummary[], lang: QuestionLang): RenderedMessage[] {
   const w = words[lang];
   const blocks = sources.map(({ doc, passages, byKind }) => {
-    const meta = [doc.author, doc.year, doc.venue, doc.lang].filter(Boolean).join(' · ');
+    const meta = [doc.author, doc.year, doc.venue, doc.lang, doc.format?.toUpperCase()].filter(Boolean).join(' · ');
     const kinds = Object.entries(byKind).map(([kind, n]) => `${kind} ${n}`).join(', ');
     return `**${doc.title}** \`${doc.id}\`\n${meta}\n${passages} ${w.passages}${kinds ? ` (${kinds})` : ''}${doc.source ? `\n${doc.source}` : ''}`;
   });

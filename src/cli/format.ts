@@ -87,7 +87,7 @@ export function sourcesText(sources: SourceSummary[]): string {
       const kinds = Object.entries(s.byKind).map(([k, n]) => `${n} ${k}`).join(', ');
       const year = s.doc.year !== undefined && !String(s.doc.venue ?? '').includes(String(s.doc.year)) ? s.doc.year : undefined;
       const meta = [isUnknownAuthor(s.doc.author) ? undefined : s.doc.author, s.doc.venue, year].filter(Boolean).join(', ');
-      return `${s.doc.id}: ${s.doc.title}${meta ? ` — ${meta}` : ''} (${s.doc.lang}; ${s.passages} passage${s.passages === 1 ? '' : 's'}: ${kinds})`;
+      return `${s.doc.id}: ${s.doc.title}${meta ? ` — ${meta}` : ''} (${[s.doc.format, s.doc.lang].filter(Boolean).join(', ')}; ${s.passages} passage${s.passages === 1 ? '' : 's'}: ${kinds})`;
     })
     .join('\n');
 }

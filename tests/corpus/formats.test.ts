@@ -10,6 +10,8 @@ import type { Passage } from '../../src/core/passage.js';
 import { encodeLegacy } from '../fixtures/formats/legacy-encoding.js';
 import { PAGE_BOILERPLATE } from '../fixtures/formats/make-fixtures.js';
 import { REPO_CORPUS_DIR } from '../support/paths.js';
+import { sourcesText } from '../../src/cli/format.js';
+import { renderSources } from '../../src/bot/renderLookups.js';
 import { makeWorkspace, openLibrarian, removeWorkspace, type Workspace } from '../support/workspace.js';
 
 const FIXTURES = path.resolve(import.meta.dirname, '..', 'fixtures', 'formats');
@@ -63,6 +65,11 @@ describe('a question about a fact in each format is answered citing that file', 
       'zhou2024-green-digital-decoupling.md': 'md',
       'jxw2025-weaponised-interdependence-minerals.txt': 'txt',
     });
+    const cli = sourcesText(librarian.sources()).split('\n');
+    expect(cli.find((l) => l.startsWith('qingshi-rare-earths-2025:'))).toContain('(pdf, zh-Hans;');
+    expect(cli.find((l) => l.startsWith('qingshi-gallium-briefing:'))).toContain('(docx, zh-Hans;');
+    const discord = JSON.stringify(renderSources(librarian.sources(), 'en'));
+    for (const format of ['PDF', 'HTML', 'DOCX', 'MD', 'TXT']) expect(discord).toContain(` · ${format}`);
   });
 });
 
