@@ -1,8 +1,9 @@
 import type { DownloadProgress } from '../embedding/hub.js';
 import type { ProgressReporter } from './progress.js';
 
+/** A size as a reader takes it in: kB below 0.1 MB, else MB with one decimal. */
 export function megabytes(bytes: number): string {
-  return `${(bytes / 1e6).toFixed(1)} MB`;
+  return bytes < 1e5 ? `${Math.max(1, Math.round(bytes / 1e3))} kB` : `${(bytes / 1e6).toFixed(1)} MB`;
 }
 
 export interface DownloadReporter {
