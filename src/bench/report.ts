@@ -137,6 +137,14 @@ export function renderReport(r: BenchResult): string {
       '',
       table(['stage', 'seconds'], Object.entries(i.stageSeconds).map(([k, v]) => [k, v])),
     );
+    if (i.formats?.length) {
+      out.push(
+        '',
+        'Per format (load, convert, clean and chunk one file, no embedding; median of 3 warm runs; the PDF, web page and Word file are the largest document rewritten in that format):',
+        '',
+        table(['format', 'MB', 'passages', 'seconds', 'ms per MB'], i.formats.map((f) => [f.format, f.mb, f.passages, f.seconds, f.msPerMb])),
+      );
+    }
   } else out.push(`skipped: ${r.skipped.ingest ?? 'not run'}`);
   out.push('', '## Query latency (ms)');
   if (r.query) {

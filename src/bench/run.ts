@@ -4,7 +4,7 @@ import path from 'node:path';
 import { UserInputError } from '../core/errors.js';
 import type { LibrarianService } from '../service/librarian.js';
 import { benchBot } from './bot-bench.js';
-import { benchIngest } from './ingest-bench.js';
+import { benchFormats, benchIngest } from './ingest-bench.js';
 import { loadQuestions, variedQuestions } from './questions.js';
 import { benchQueries } from './query-bench.js';
 import { baselineRatios, checkTargets, describeMachine, renderReport, type BenchResult } from './report.js';
@@ -69,13 +69,15 @@ export async function runBench(dirs: { corpusDir: string; indexDir: string }, op
   try {
     // 1. ingest first, so the process's peak RSS is ingest's
     let indexDir = dirs.indexDir;
-    const hasCorpus = existsSync(dirs.corpusDir) && readdirSync(dirs.corpusDir).some((f) => /\.(md|txt)$/i.test(f));
-    if (!hasCorpus) result.skipped.ingest = `no .md/.txt documents in ${dirs.corpusDir}`;
+    const hasCorpus = existsSync(dirs.corpusDir) && readdirSync(dirs.corpusDir).some((f) => /\.(md|txt|markdown|pdf|html?|docx)$/i.test(f));
+    if (!hasCorpus) result.skipped.ingest = `no documents (.md, .txt, .pdf, .html, .docx) in ${dirs.corpusDir}`;
     else {
       progress(`ingest of ${dirs.corpusDir} (forced, into a temp index)`);
       try {
         result.ingest = await benchIngest(dirs.corpusDir, path.join(work, 'index'), model);
         indexDir = path.join(work, 'index');
+        progress('ingest time per MB of each format (.md, .txt, .pdf, .html, .docx)');
+        result.ingest.formats = await benchFormats(dirs.corpusDir, work);
       } catch (error) {
         result.skipped.ingest = firstLine(error);
       }

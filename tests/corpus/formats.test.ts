@@ -7,7 +7,8 @@ import { convertHtml, declaredCharset } from '../../src/corpus/formats/html.js';
 import { linesToText } from '../../src/corpus/formats/pdf.js';
 import type { LibrarianService } from '../../src/service/librarian.js';
 import type { Passage } from '../../src/core/passage.js';
-import { encodeLegacy } from '../fixtures/formats/legacy-encoding.js';
+import { encodeLegacy, sampleDocx, sampleHtml, samplePdf } from '../../src/bench/format-samples.js';
+import { benchFormats } from '../../src/bench/ingest-bench.js';
 import { PAGE_BOILERPLATE } from '../fixtures/formats/make-fixtures.js';
 import { REPO_CORPUS_DIR } from '../support/paths.js';
 import { sourcesText } from '../../src/cli/format.js';
@@ -195,4 +196,40 @@ describe('files that cannot be read', () => {
     writeFileSync(path.join(only, 'glossary.json'), '{"terms": []}');
     await expect(loadCorpus(only)).rejects.toThrow(/scan\.pdf: skipped — no text layer/);
   });
+});
+
+describe('a long document in each format', () => {
+  it('the paper’s paragraphs written as a PDF of many pages, a web page and a Word file come back as the same paragraphs', async () => {
+    const paper = (await buildPassages(REPO_CORPUS_DIR)).passages.filter((p) => p.docId === 'zhou2024' && p.kind === 'paragraph');
+    const sections: Array<{ heading: string; paragraphs: string[] }> = [];
+    for (const p of paper) {
+      const heading = p.sectionPath[p.sectionPath.length - 1] ?? '正文';
+      if (sections[sections.length - 1]?.heading !== heading) sections.push({ heading, paragraphs: [] });
+      sections[sections.length - 1].paragraphs.push(p.text);
+    }
+    const squash = (t: string) => t.replace(/\s+/g, ''); // a space at a printed line's end is not on the page
+    const want = sections.flatMap((s) => s.paragraphs).map(squash);
+    const { mkdirSync } = await import('node:fs');
+    for (const [file, bytes] of [['paper.pdf', samplePdf(sections)], ['paper.html', sampleHtml('论文', sections)], ['paper.docx', sampleDocx('论文', sections)]] as const) {
+      const dir = path.join(ws.root, `long-${file}`);
+      mkdirSync(dir);
+      writeFileSync(path.join(dir, file), bytes);
+      const got = (await buildPassages(dir)).passages;
+      expect(got.map((p) => squash(p.text)), file).toEqual(want);
+      if (file.endsWith('.pdf')) {
+        expect(Math.max(...got.map((p) => p.page ?? 0))).toBeGreaterThanOrEqual(15);
+        expect(got.every((p, i) => i === 0 || p.page! >= got[i - 1].page!)).toBe(true);
+        expect(got.some((p) => p.text.includes('基准测试文集'))).toBe(false);
+      } else expect(got.map((p) => p.sectionPath[p.sectionPath.length - 1])).toEqual(paper.map((p) => p.sectionPath[p.sectionPath.length - 1] ?? '正文'));
+    }
+  }, 60_000);
+
+  it('the benchmark measures ingest time per MB for every format', async () => {
+    const figures = await benchFormats(REPO_CORPUS_DIR, path.join(ws.root, 'bench'));
+    expect(figures.map((f) => f.format)).toEqual(['md', 'txt', 'pdf', 'html', 'docx']);
+    for (const f of figures) {
+      expect(f.passages, f.format).toBeGreaterThan(0);
+      expect(f.msPerMb, f.format).toBeGreaterThan(0);
+    }
+  }, 60_000);
 });

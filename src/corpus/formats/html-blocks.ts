@@ -36,11 +36,11 @@ const SUP_MARKER = /^\s*\[?\s*(?:[\u2460-\u2473\u3251-\u325F\u32B1-\u32BF]|\d{1,
 const NOTE_ITEM = /^(?:foot|end)note-(\d+)$/;
 const TABLE_CAPTION = /^表\s*(\d{1,3})/u;
 
-/** Whitespace as a browser shows it: runs collapsed, and no space left between two Han characters (a source line break). */
+/** Whitespace as a browser shows it, runs collapsed; a source line break between two Han characters leaves no space (Chinese pages wrap their source anywhere). */
 export function collapseHtmlSpace(text: string): string {
   return text
+    .replace(/(\p{Script=Han}|[，。、；：！？）》」”])[ \t\u00A0]*\r?\n\s*(?=\p{Script=Han}|[（《「“，。、；：！？])/gu, '$1')
     .replace(/[\s\u00A0]+/g, ' ')
-    .replace(/(\p{Script=Han}|[，。、；：！？）》」”])\s+(?=\p{Script=Han}|[（《「“，。、；：！？])/gu, '$1')
     .trim();
 }
 

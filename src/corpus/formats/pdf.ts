@@ -253,7 +253,13 @@ export function linesToText(all: Line[]): string {
     const m = margins.get(b.page)!;
     const ma = margins.get(a.page)!;
     if (b.x0 - m.left > 0.8 * b.size) return true; // first-line indent
-    if (ma.right - a.x1 > 1.5 * a.size) return true; // the line before stopped short
+    // the line before stopped short — unless the next line's first word would not have fitted in the gap
+    // (ragged-right text wraps a long Latin word or number to the next line)
+    const gap = ma.right - a.x1;
+    if (gap > 1.5 * a.size) {
+      const word = /^[A-Za-z0-9][A-Za-z0-9.,:;%'’()\-]*/u.exec(plainLine(b.text))?.[0];
+      if (!word || gap > (word.length + 1) * 0.6 * b.size) return true;
+    }
     if (a.page === b.page && a.y - b.y > 1.6 * leading) return true; // a blank line between
     return Math.abs(a.size - b.size) > 1;
   };
