@@ -56,7 +56,7 @@ export async function listModels(dirs: Dirs, env: NodeJS.ProcessEnv = process.en
 
 export function modelListingText(listing: ModelListing): string {
   const width = Math.max(...listing.presets.map((p) => p.name.length)) + 2;
-  const lines = [`${'  preset'.padEnd(width + 2)}dims  state`];
+  const lines = [`${'  preset'.padEnd(width + 12)}dims  state`];
   for (const p of listing.presets) {
     const state =
       p.name === CORPUS_PRESET_NAME
