@@ -1,5 +1,6 @@
 import type { DocumentInfo } from '../core/passage.js';
 import { searchKey } from '../text/searchKey.js';
+import { detectLang } from '../text/language.js';
 
 /**
  * Words by which people refer to a kind of document ("the paper says…", "文章说…"). Keys are the
@@ -41,4 +42,17 @@ function containsName(key: string, name: string): boolean {
   if (!/^[a-z0-9]/.test(name)) return key.includes(name);
   const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   return new RegExp(`(?:^|[^a-z0-9])${escaped}(?:[^a-z0-9]|$)`).test(key);
+}
+
+/**
+ * The traditional-script documents, for a question written in traditional script, when not every document is:
+ * a tie-breaker, not a hint as strong as naming the document. Simplified script is what most askers type whatever
+ * they ask about, so it says nothing; traditional script leans toward a document written in it. On the measured
+ * sets (dev, eval/zh.jsonl, eval/answers.jsonl) a 1.03–1.06 boost changes no figure; it keeps a 繁體 question about
+ * the web article (相互依賴武器化有什麼反噬效應？) from meeting the paper's literature review first by a hair.
+ */
+export function sameScriptDocuments(question: string, documents: DocumentInfo[]): Set<string> {
+  if (detectLang(question) !== 'zh-Hant') return new Set();
+  const same = new Set(documents.filter((doc) => doc.lang === 'zh-Hant').map((doc) => doc.id));
+  return same.size === documents.length ? new Set() : same;
 }

@@ -3,7 +3,7 @@ import type { TextEmbedder } from '../embedding/embedder-api.js';
 import { ModelMismatchError } from '../core/errors.js';
 import type { IndexSnapshot, PassageHit as Hit } from '../index/api.js';
 import { DEFAULT_FUSION, reciprocalRankFusion, type FusionParams } from './fusion.js';
-import { namedDocuments } from './documentHints.js';
+import { namedDocuments, sameScriptDocuments } from './documentHints.js';
 import { prepareQuery } from './query.js';
 
 
@@ -58,7 +58,8 @@ export class Retriever {
     const lists = await this.candidates(query, Math.max(this.depth, k * 3), mode);
     const t0 = performance.now();
     const named = mode === 'hybrid' ? namedDocuments(query, this.index.documents) : new Set<string>();
-    const results = rankResults(lists, mode, this.fusion, k, named);
+    const sameScript = mode === 'hybrid' && named.size === 0 ? sameScriptDocuments(query, this.index.documents) : new Set<string>();
+    const results = rankResults(lists, mode, this.fusion, k, named, sameScript);
     return { results, timings: { embedMs: lists.timings.embedMs, searchMs: lists.timings.searchMs + (performance.now() - t0) } };
   }
 
@@ -94,8 +95,11 @@ export class Retriever {
  */
 export const NAMED_DOCUMENT_BOOST = 1.25;
 
+/** A passage of a document in the question's script (a 繁體 question, the traditional-script article): a tie-breaker. */
+export const SAME_SCRIPT_BOOST = 1.03;
+
 /** The final top-k of one mode from the candidate lists. */
-export function rankResults(lists: Pick<CandidateLists, 'dense' | 'lexical'>, mode: SearchMode, fusion: FusionParams, k: number, named: Set<string> = new Set()): ScoredPassage[] {
+export function rankResults(lists: Pick<CandidateLists, 'dense' | 'lexical'>, mode: SearchMode, fusion: FusionParams, k: number, named: Set<string> = new Set(), sameScript: Set<string> = new Set()): ScoredPassage[] {
   const { dense, lexical } = lists;
   let results: ScoredPassage[];
   if (mode === 'dense') {
@@ -115,12 +119,12 @@ export function rankResults(lists: Pick<CandidateLists, 'dense' | 'lexical'>, mo
     );
     results = fused.map(({ item, score, ranks }) => ({
       passage: item,
-      score: named.has(item.docId) ? score * NAMED_DOCUMENT_BOOST : score,
+      score: score * (named.has(item.docId) ? NAMED_DOCUMENT_BOOST : 1) * (sameScript.has(item.docId) ? SAME_SCRIPT_BOOST : 1),
       ...(ranks[0] ? { denseRank: ranks[0], denseScore: denseScore.get(item.id) } : {}),
       ...(ranks[1] ? { lexicalRank: ranks[1], lexicalScore: lexicalScore.get(item.id) } : {}),
     }));
   }
-  if (named.size) results.sort((a, b) => b.score - a.score);
+  if (named.size || sameScript.size) results.sort((a, b) => b.score - a.score);
   return dropDuplicateTexts(results).slice(0, k);
 }
 

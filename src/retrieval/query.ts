@@ -40,7 +40,18 @@ export function prepareQuery(query: string, expand?: (q: string) => string[]): P
   }
   const lexicalTerms = addTerms(new Map(), indexTerms(key, { isKey: true }), 1);
   for (const alias of aliases) addTerms(lexicalTerms, indexTerms(alias), EXPANSION_WEIGHT);
-  return { original, key, aliases, embedText: embeddingText([original, ...aliases].join(' ')), lexicalTerms };
+  return { original, key, aliases, embedText: embeddingText([original, ...denseAliases(key, aliases)].join(' ')), lexicalTerms };
+}
+
+/**
+ * Aliases the dense side embeds with the question. A question in Chinese alone gets none: its aliases are other
+ * wordings of its own terms (相互依賴武器化 → 武器化相互依赖关系, the paper's phrase), and embedded they outweigh the
+ * words that make it specific (反噬效应) — a traditional-script question about the web article then met the
+ * paper's literature review first. Measured with the corpus model: Chinese hybrid R@1 0.88 → 0.94 (dev) and
+ * 0.86 → 0.95 (eval/zh.jsonl), English unchanged. A question with English words keeps them (they are the bridge).
+ */
+function denseAliases(key: string, aliases: string[]): string[] {
+  return /[a-z]/.test(key) ? aliases : [];
 }
 
 /**

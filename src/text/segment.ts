@@ -5,6 +5,25 @@ const HAN = /\p{Script=Han}/u;
 const HAN_RUN = /\p{Script=Han}+/gu;
 const LATIN_WORD = /[a-z0-9][a-z0-9.\-']*[a-z0-9]|[a-z0-9]/g;
 
+/** Splits a run of Han characters into words. */
+export type HanSegmenter = (run: string) => string[];
+
+const intlSegment: HanSegmenter = (run) => {
+  const words: string[] = [];
+  for (const s of wordSegmenter.segment(run)) if (s.isWordLike) words.push(s.segment);
+  return words;
+};
+
+let segmentHan: HanSegmenter = intlSegment;
+
+/**
+ * Replaces the word segmenter (default Intl.Segmenter) for the whole process — for measuring another one
+ * against it (`@node-rs/jieba` with a glossary user dictionary was measured so; see README). Undefined restores it.
+ */
+export function useHanSegmenter(segmenter?: HanSegmenter): void {
+  segmentHan = segmenter ?? intlSegment;
+}
+
 /** English and Chinese function words that carry no topic. */
 export const STOPWORDS = new Set([
   'the', 'a', 'an', 'of', 'and', 'or', 'to', 'in', 'on', 'for', 'by', 'with', 'is', 'are', 'was', 'were', 'be',
@@ -29,9 +48,7 @@ export function stemEnglish(word: string): string {
 /** Chinese words (Intl.Segmenter) of an already-normalised key. */
 export function chineseWords(key: string): string[] {
   const words: string[] = [];
-  for (const run of key.match(HAN_RUN) ?? []) {
-    for (const s of wordSegmenter.segment(run)) if (s.isWordLike) words.push(s.segment);
-  }
+  for (const run of key.match(HAN_RUN) ?? []) words.push(...segmentHan(run));
   return words;
 }
 
@@ -44,9 +61,7 @@ export function indexTerms(text: string, options: { isKey?: boolean } = {}): str
   const key = options.isKey ? text : searchKey(text);
   const terms: string[] = [];
   for (const run of key.match(HAN_RUN) ?? []) {
-    for (const s of wordSegmenter.segment(run)) {
-      if (s.isWordLike && !STOPWORDS.has(s.segment)) terms.push(s.segment);
-    }
+    for (const w of segmentHan(run)) if (!STOPWORDS.has(w)) terms.push(w);
     for (let i = 0; i + 1 < run.length; i++) terms.push(run.slice(i, i + 2));
   }
   for (const w of key.match(LATIN_WORD) ?? []) {
