@@ -15,13 +15,23 @@ export interface BotFigures {
   firstError?: string;
 }
 
+/** The local Discord-compatible server, when its `ws` (a devDependency) is installed. */
+async function loadDiscordServer() {
+  try {
+    return { ...(await import('./discord-server.js')), ...(await import('./discord-payloads.js')) };
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') throw new Error('the local Discord server needs ws (a devDependency): npm install --include=dev');
+    throw error;
+  }
+}
+
 /**
- * N concurrent /ask through the real discord.js client and the local Discord-compatible server from the
- * tests (tests/support), each from a different user so the per-user rate limit does not kick in.
+ * N concurrent /ask through the real discord.js client and the local Discord-compatible server (the one the
+ * tests use), each from a different user so the per-user rate limit does not kick in.
  */
 export async function benchBot(librarian: Librarian, questions: string[], levels: number[]): Promise<BotFigures[]> {
-  const { startDiscordServer } = await import('../../tests/support/discord-server.js');
-  const { makeUser, slashCommand } = await import('../../tests/support/discord-payloads.js');
+  const { startDiscordServer, makeUser, slashCommand } = await loadDiscordServer();
   const { startBot, createBotLogger } = await import('../bot/client.js');
   const server = await startDiscordServer();
   const bot = await startBot({
