@@ -2,6 +2,7 @@ import { createLibrarian, type LibrarianService } from '../service/librarian.js'
 import { ingest, watchCorpus, type IngestSummary } from '../service/ingest.js';
 import type { Dirs } from './options.js';
 import { progressReporter } from './progress.js';
+import { checkLlmSettings } from './llmSettings.js';
 import { downloadReporter } from './download.js';
 
 export { progressReporter } from './progress.js';
@@ -37,6 +38,7 @@ export async function runIngest(dirs: Dirs, options: { force?: boolean; watch?: 
 
 /** The shared service, building or refreshing the index first when the corpus changed. */
 export async function openLibrarian(dirs: Dirs): Promise<LibrarianService> {
+  checkLlmSettings();
   const progress = progressReporter();
   const onIngested = (summary: IngestSummary) => {
     progress.stop();

@@ -132,6 +132,18 @@ describe('the command-line contracts of DESIGN.md', () => {
     expect(help.stdout).not.toMatch(/DESIGN\.md/);
   });
 
+  it.each([
+    [{ LLM_PROVIDER: 'openai' }, /^error: LLM_PROVIDER=openai needs LLM_API_KEY \(or OPENAI_API_KEY\) for api\.openai\.com, or LLM_BASE_URL and LLM_MODEL/],
+    [{ LLM_PROVIDER: 'openai', LLM_BASE_URL: 'http://127.0.0.1:9/v1' }, /^error: LLM_BASE_URL is http:\/\/127\.0\.0\.1:9\/v1 but LLM_MODEL is not set/],
+    [{ LLM_PROVIDER: 'ollama', LLM_BASE_URL: 'localhost:11434' }, /^error: LLM_BASE_URL "localhost:11434" is not an http\(s\) URL/],
+  ])('an LLM setting that cannot work (%j) is one line naming the variables, exit 2, before any answer', async (env, message) => {
+    const { code, stdout, stderr } = await lodestone(['ask', '稀土'], undefined, { OPENAI_API_KEY: '', LLM_API_KEY: '', LLM_MODEL: '', ...env });
+    expect(code, stderr).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    expect(stderr).toMatch(message);
+  });
+
   it('search prints no fused-rank scores a reader would misread as relevance', async () => {
     const { code, stdout } = await lodestone(['search', '-k', '3', '稀土']);
     expect(code).toBe(0);
