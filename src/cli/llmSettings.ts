@@ -8,6 +8,9 @@ import { ConfigError } from '../core/errors.js';
 export function checkLlmSettings(env: NodeJS.ProcessEnv = process.env): void {
   const provider = (env.LLM_PROVIDER ?? '').trim().toLowerCase();
   if (!provider || provider === 'none' || provider === 'extractive') return;
+  if (provider !== 'openai' && provider !== 'ollama') {
+    throw new ConfigError(`LLM_PROVIDER is "${env.LLM_PROVIDER}": use openai (any OpenAI-compatible endpoint) or ollama, or leave it empty for extractive answers`);
+  }
   const set = (name: string) => Boolean(env[name]?.trim());
   const baseUrl = env.LLM_BASE_URL?.trim();
   if (baseUrl) {
