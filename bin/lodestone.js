@@ -1,5 +1,7 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources directly through tsx: no build step between `npm install` and `npx lodestone`.
+// Development entry: runs the TypeScript sources through tsx (a devDependency), so tests and `npm run dev`
+// never run a stale build. The installed command `lodestone` is dist/cli/main.js (`npm run build`, run by
+// `npm install` through `prepare`).
 import { register } from 'tsx/esm/api';
 import { fileURLToPath } from 'node:url';
 

@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LibrarianService } from '../service/librarian.js';
 import { percentile, round, summarise, type LatencySummary } from './stats.js';
@@ -7,9 +9,14 @@ export interface QueryFigures {
   questions: number;
   /** Wall time of `librarian.ask` per question, warm. */
   warm: LatencySummary;
-  /** A fresh `node bin/lodestone.js ask --json` process against the built index: start to answer (median of runs). */
+  /** A fresh `npx lodestone ask --json` process (the built CLI, as a user runs it) against the built index: start to answer (median of runs). */
   coldFirstAnswerMs: number;
+  coldFirstAnswerP95Ms: number;
   coldRunsMs: number[];
+  /** A fresh `lodestone --help` process (node dist/cli/main.js): start-up alone, median and p95 of runs. */
+  helpMs: number;
+  helpP95Ms: number;
+  helpRunsMs: number[];
   /** createLibrarian + first ask inside an already running process (index load + model load + first answer). */
   coldInProcessMs: number;
   /** Per stage. embed/compose/total from the answers' own timings; dense/lexical/fusion by replaying the retriever's steps. */
@@ -47,12 +54,18 @@ export async function benchQueries(
     for (const [name, samples] of Object.entries({ ...stage, ...replayed })) stages[name] = summarise(samples);
 
     const coldRunsMs: number[] = [];
-    for (let i = 0; i < (options.coldRuns ?? 3); i++) coldRunsMs.push(round(await coldAsk(dirs, questions[i % questions.length], options.model)));
+    for (let i = 0; i < (options.coldRuns ?? 5); i++) coldRunsMs.push(round(await coldAsk(dirs, questions[i % questions.length], options.model)));
+    const helpRunsMs: number[] = [];
+    for (let i = 0; i < 10; i++) helpRunsMs.push(round(await timeProcess(process.execPath, [BUILT_CLI, '--help'])));
     return {
       questions: questions.length,
       warm: summarise(wall),
       coldFirstAnswerMs: round(percentile(coldRunsMs, 50)),
+      coldFirstAnswerP95Ms: round(percentile(coldRunsMs, 95)),
       coldRunsMs,
+      helpMs: round(percentile(helpRunsMs, 50)),
+      helpP95Ms: round(percentile(helpRunsMs, 95)),
+      helpRunsMs,
       coldInProcessMs: round(coldInProcessMs),
       stages,
     };
@@ -93,13 +106,23 @@ async function replayRetrieval(librarian: LibrarianService, questions: string[])
   return { denseSearch: dense, lexicalSearch: lexical, fusion };
 }
 
-/** Wall time of a fresh CLI process answering one question (Node start, tsx, index and model load included). */
+/** The built CLI (`npm run build`); `npm run bench` builds it first. */
+const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const BUILT_CLI = path.join(PACKAGE_ROOT, 'dist', 'cli', 'main.js');
+
+/** Wall time of a fresh `npx lodestone ask --json` answering one question (Node and npx start, index and model load included). */
 function coldAsk(dirs: { corpusDir: string; indexDir: string }, question: string, model: string | undefined): Promise<number> {
-  const bin = fileURLToPath(new URL('../../bin/lodestone.js', import.meta.url));
+  if (!existsSync(BUILT_CLI)) return Promise.reject(new Error('no built CLI: run `npm run build` first'));
+  const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
+  return timeProcess(npx, ['--no-install', 'lodestone', '--corpus', dirs.corpusDir, '--index', dirs.indexDir, 'ask', '--json', question], model, (out) => out.trim().startsWith('{'));
+}
+
+/** Wall time of one process from spawn to exit; rejects on a non-zero exit or output that `ok` refuses. */
+function timeProcess(command: string, args: string[], model?: string, ok: (stdout: string) => boolean = () => true): Promise<number> {
   const env = { ...process.env, LOG_LEVEL: 'silent', ...(model ? { EMBEDDING_MODEL: model } : {}) };
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const child = spawn(process.execPath, [bin, '--corpus', dirs.corpusDir, '--index', dirs.indexDir, 'ask', '--json', question], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { env, cwd: PACKAGE_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (c) => (out += c));
@@ -107,7 +130,7 @@ function coldAsk(dirs: { corpusDir: string; indexDir: string }, question: string
     child.on('error', reject);
     child.on('exit', (code) => {
       const ms = performance.now() - t0;
-      if (code !== 0 || !out.trim().startsWith('{')) return reject(new Error(`cold ask exited ${code}: ${err.trim().split('\n')[0] ?? ''}`));
+      if (code !== 0 || !ok(out)) return reject(new Error(`${path.basename(command)} ${args.slice(0, 2).join(' ')} exited ${code}: ${err.trim().split('\n')[0] ?? ''}`));
       resolve(ms);
     });
   });

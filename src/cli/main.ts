@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 import { Command, InvalidArgumentError } from 'commander';
 import { UserInputError } from '../core/errors.js';
 import { existsSync, readFileSync } from 'node:fs';
@@ -5,7 +6,9 @@ import { resolveDirs, defaultEvalSet, type GlobalOptions } from './options.js';
 import { runBatch } from './batch.js';
 import { answerJson, answerText, citeJson, citeText, searchJson, searchText, sourcesText, termJson, termText } from './format.js';
 import { debugRequested, exitCodeFor, isHelpExit, oneLineError } from './errors.js';
-import { openLibrarian, runIngest } from './open.js';
+// the service (index, models, glossary) is imported only by a command that uses it: `--help` stays fast
+const openLibrarian: typeof import('./open.js').openLibrarian = async (...args) => (await import('./open.js')).openLibrarian(...args);
+const runIngest: typeof import('./open.js').runIngest = async (...args) => (await import('./open.js')).runIngest(...args);
 
 // .env beside the repo, when present; variables already in the environment win.
 if (existsSync('.env')) process.loadEnvFile('.env');
