@@ -392,8 +392,10 @@ export class Glossary {
    * The other names (Chinese forms and the abbreviations the corpus uses) of every entry whose term or
    * alias occurs in the question, longest match first so "Minerals Security Partnership" is not read as
    * "security". Forms already in the question are left out. Used by retrieval to reach Chinese passages.
+   * English words no entry covers then get the corpus words the lexicon glosses with them (`useLexicon`;
+   * `{ lexicon: false }` leaves them out, for callers that want curated bridges only).
    */
-  expandQuery(question: string): string[] {
+  expandQuery(question: string, options: { lexicon?: boolean } = {}): string[] {
     const key = searchKey(question).replace(/['’]s\b/g, '');
     const spans: { start: number; end: number; entry: number }[] = [];
     for (const h of this.hanForms) {
@@ -442,7 +444,7 @@ export class Glossary {
       }
     }
     // English words no entry covers: the corpus words whose dictionary sense is that word (curated entries first)
-    if (this.lexicon && this.lexicon.size > 0) {
+    if (this.lexicon && this.lexicon.size > 0 && options.lexicon !== false) {
       for (const t of tokens) {
         if (t.word.length < 3 || taken.some((s) => t.start < s.end && s.start < t.end)) continue;
         let added = 0;
