@@ -61,6 +61,8 @@ interface Generation {
   lexicon: Lexicon;
   /** English name of a Chinese term: the glossary's English alias first, then the lexicon's first sense. */
   englishName: (zh: string) => string | undefined;
+  /** The same index searched with a given expansion (a question's lexicon words left out when unconfirmed). */
+  retrieverWith: (expand: (question: string) => string[]) => Retriever;
   /** Glossary aliases of a question (the last one remembered). */
   expand: (question: string) => string[];
 }
@@ -118,7 +120,8 @@ async function openGeneration(options: LibrarianOptions, index: IndexSnapshot, p
     return last.aliases;
   };
   const retriever = new Retriever(index, embedder, { expand, lexicalOnly });
-  return { index, embedder, lexicalOnly, retriever, glossary, lexicon, englishName: (zh) => englishName(zh, glossary, lexicon), expand };
+  const retrieverWith = (expandWith: (question: string) => string[]) => new Retriever(index, embedder, { expand: expandWith, lexicalOnly });
+  return { index, embedder, lexicalOnly, retriever, glossary, lexicon, englishName: (zh) => englishName(zh, glossary, lexicon), retrieverWith, expand };
 }
 
 /**
@@ -202,13 +205,34 @@ async function indexModel(index: IndexSnapshot, options: LibrarianOptions): Prom
  * alias, Chinese words that occur nowhere in it. The composer counts them as uncovered, so a question about
  * something else ("the capital of France", 量子计算) is not "answered" by a sentence that shares its other words.
  */
-async function absentWords(question: string, g: Generation): Promise<string[]> {
+async function absentWords(question: string, g: Generation, confirmed: Set<string> = new Set()): Promise<string[]> {
   const key = searchKey(question);
   const english = [...contentTerms(key.replace(/\p{Script=Han}+/gu, ' '))].filter((word) => /^[a-z]{3,}$/.test(word) && !COMMON_ENGLISH.has(word));
   const chinese = chineseWords(key).filter((word) => word.length >= 2 && !STOPWORDS.has(word));
-  const candidates = [...new Set([...english, ...chinese])].filter((word) => g.glossary.expandQuery(word).length === 0);
+  // a word only the dictionary bridges counts as bridged when its Chinese is confirmed (see confirmedExpansion)
+  const bridged = (word: string) => g.glossary.expandQuery(word, { lexicon: false }).length > 0 || g.glossary.expandQuery(word).some((zh) => confirmed.has(zh));
+  const candidates = [...new Set([...english, ...chinese])].filter((word) => !bridged(word));
   const frequencies = await Promise.all(candidates.map((word) => g.index.lexical.documentFrequency(word)));
   return candidates.filter((_, i) => frequencies[i] === 0);
+}
+
+/**
+ * A question's glossary expansion for the composer. The curated entries' forms stand; a form only the CC-CEDICT
+ * lexicon supplied stands when a retrieved passage holds it together with the question's curated terms (or
+ * the question has none) — "capital" is 资本 in this corpus, yet no passage speaks of France's 资本, so in "the
+ * capital of France" it stays an uncovered English word, and `ask` searches again without it.
+ */
+function confirmedExpansion(question: string, g: Generation, results: ScoredPassage[]): { terms: string[]; confirmed: Set<string> } {
+  const all = g.expand(question);
+  const curated = new Set(g.glossary.expandQuery(question, { lexicon: false }));
+  const lexiconOnly = all.filter((t) => !curated.has(t));
+  if (lexiconOnly.length === 0) return { terms: all, confirmed: new Set() };
+  const curatedHan = [...curated].filter((t) => /\p{Script=Han}/u.test(t)).map((t) => searchKey(t));
+  const retrieved = results.map((r) => r.passage.searchKey || searchKey(r.passage.text));
+  const confirmed = new Set(
+    lexiconOnly.filter((t) => retrieved.some((text) => text.includes(searchKey(t)) && (curatedHan.length === 0 || curatedHan.some((c) => text.includes(c))))),
+  );
+  return { terms: all.filter((t) => curated.has(t) || confirmed.has(t)), confirmed };
 }
 
 /** Author and year ("周亚敏 2024"), else the title: a comparison heading per document. */
@@ -279,7 +303,14 @@ class LibrarianImpl implements LibrarianService {
     if (followUp.needsContext) return needsContextAnswer(question, lang, started);
     const searchQuery = followUp.standalone;
     const k = options.k ?? DEFAULT_K;
-    const { results, timings } = await g.retriever.search(searchQuery, k);
+    let { results, timings } = await g.retriever.search(searchQuery, k);
+    // dictionary words no retrieved passage confirms (see confirmedExpansion) are searched again without them
+    const expansion = confirmedExpansion(searchQuery, g, results);
+    if (expansion.terms.length < g.expand(searchQuery).length) {
+      const again = await g.retrieverWith(() => expansion.terms).search(searchQuery, k);
+      results = again.results;
+      timings = { embedMs: timings.embedMs + again.timings.embedMs, searchMs: timings.searchMs + again.timings.searchMs };
+    }
     const composeStart = performance.now();
     const documents = g.index.documents;
     const input: ComposeInput = {
@@ -289,8 +320,8 @@ class LibrarianImpl implements LibrarianService {
       results,
       passageById: (id) => g.index.byId(id),
       titleOf: (docId) => g.index.document(docId)?.title ?? docId,
-      expandedTerms: g.expand(searchQuery),
-      unbridgedTerms: await absentWords(searchQuery, g),
+      expandedTerms: expansion.terms,
+      unbridgedTerms: await absentWords(searchQuery, g, expansion.confirmed),
       // a follow-up's own question names the document, not the carried context
       namedDocIds: namedDocuments(question, documents),
       focusTerms: followUp.focus,
