@@ -18,7 +18,10 @@ let segmentHan: HanSegmenter = intlSegment;
 
 /**
  * Replaces the word segmenter (default Intl.Segmenter) for the whole process — for measuring another one
- * against it (`@node-rs/jieba` with a glossary user dictionary was measured so; see README). Undefined restores it.
+ * against it. Undefined restores it. `@node-rs/jieba` 2.0.3 with a user dictionary of the curated glossary's
+ * Chinese terms was measured so (fresh index each, corpus model retrained on its words): BM25 alone within one
+ * question of Intl.Segmenter on every set; hybrid Chinese R@1 dev 0.88 vs 0.94, eval/zh.jsonl 0.95 vs 0.95,
+ * English R@1 dev 1.00 vs 0.83, eval/en.jsonl 0.67 vs 0.63 — no clear win, so no native dependency for it.
  */
 export function useHanSegmenter(segmenter?: HanSegmenter): void {
   segmentHan = segmenter ?? intlSegment;
