@@ -101,7 +101,7 @@ function questionItems(profile: QuestionProfile, sentenceKeys: string[], focus: 
     const lengthFactor = 1 + 0.25 * Math.min(3, [...term].length - 1);
     const focusFactor = focus.size === 0 || focus.has(term) ? 1 : 0.5;
     // rare in the pool: at most a tenth of the sentences hold it
-    const distinctive = df <= Math.max(1, n / 10) && [...term].length >= 2;
+    const distinctive = df <= Math.max(1, n / 10) && ([...term].length >= 2 || /\p{Script=Han}/u.test(term));
     items.push({ id: `t:${term}`, weight: Math.max(0.2, idf) * lengthFactor * focusFactor, distinctive, present: (key) => termMatch(term, key) });
   }
   for (const num of profile.numbers) {
@@ -176,8 +176,6 @@ async function scoreSentences(input: ComposeInput, profile: QuestionProfile, int
   for (const g of gathered) {
     for (const s of splitSentences(g.passage.text)) {
       if (!profile.asksProvenance && BIBLIOGRAPHY.test(s.text)) continue;
-      // a follow-up answers the new aspect: what the previous answer quoted is not quoted again
-      if (previous && squash(s.text).length >= 8 && previous.includes(squash(s.text))) continue;
       raw.push({ passage: g.passage, score: g.score, rank: g.rank, isLinkedFootnote: g.linked, text: s.text, key: searchKey(s.text), index: s.index });
     }
   }
@@ -213,7 +211,11 @@ async function scoreSentences(input: ComposeInput, profile: QuestionProfile, int
     // English readers: the paper's own English abstract, when it answers
     const abstractBonus = english && r.passage.kind === 'abstract' && /[A-Za-z]{4,}/.test(r.text) ? 0.1 : 0;
     const sim = similarities?.[i] ?? 0;
-    const relevance = matched / totalWeight + tableBonus + provenanceBonus + rankPrior + typeBonus + abstractBonus + 0.2 * Math.max(0, sim);
+    // a follow-up answers the new aspect: what the previous answer quoted comes after what it did not
+    const repeated = previous && squash(r.text).length >= 8 && previous.includes(squash(r.text));
+    const coversFocus = [...focus].some((t) => termMatch(t, r.key) >= 1);
+    const repeatPenalty = repeated ? (coversFocus ? 0.02 : 0.2) : 0;
+    const relevance = -repeatPenalty + matched / totalWeight + tableBonus + provenanceBonus + rankPrior + typeBonus + abstractBonus + 0.2 * Math.max(0, sim);
     return { ...r, relevance, covers };
   });
   return { candidates, items };

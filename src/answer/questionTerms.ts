@@ -101,7 +101,8 @@ export function profileQuestion(question: string, expandedTerms: string[] = [], 
     if (/\p{Script=Han}/u.test(k)) {
       if (k.length <= 12) terms.add(k);
       else for (const t of chineseTerms(k)) terms.add(t);
-    } else if (useLatinWords) {
+    } else if (useLatinWords && latinQuestion) {
+      // a Chinese question's English aliases (美国 → US) are for retrieval; a Chinese passage need not hold them
       for (const t of contentTerms(raw)) if (!QUESTION_FRAME_WORDS.has(t)) terms.add(t);
     }
   }
