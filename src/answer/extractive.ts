@@ -419,7 +419,9 @@ function supportSignals(chosen: Candidate[], candidates: Candidate[], items: Ite
   const missing = missingNames(profile, [...new Set(candidates.map((c) => c.passage))]);
   const bestRelevance = Math.max(0, ...candidates.map((c) => c.relevance));
   const signals = { coverage: cover, distinctive, answerType, typedDistinctive, yearsFound, missingNames: missing, bestRelevance, score: 0 };
-  signals.score = supportScore(signals);
+  // a failed hard rule (a missing name or year, no figure about what was asked) scores 0: the curve in
+  // `eval --answers` then shows what the threshold alone decides
+  signals.score = missing.length === 0 && yearsFound && answerType ? supportScore(signals) : 0;
   return signals;
 }
 

@@ -1,5 +1,5 @@
 import { evalJson, formatEvalTable, evaluateRetrieval, parseQuestionSet, percentile } from '../retrieval/evaluate.js';
-import { containsEvidence, scoreAnswer, summariseAnswers, type AnswerScore, type EvalQuestion } from '../service/evaluate-answers.js';
+import { containsEvidence, scoreAnswer, summariseAnswers, thresholdCurve, type AnswerScore, type EvalQuestion } from '../service/evaluate-answers.js';
 import { openLibrarian } from './open.js';
 import type { Dirs } from './options.js';
 
@@ -42,9 +42,19 @@ export async function runEval(dirs: Dirs, setText: string, options: { json?: boo
   console.log(formatEvalTable(retrieval));
   if (answers) {
     console.log('\nanswers');
-    console.log('group                   n   cites evidence  all keywords  support right');
+    console.log('group          n  cites evidence  all keywords  support right  lead states  median quotes  wrongly refused  wrongly answered');
     for (const r of answers.rows) {
-      console.log(`${r.group.padEnd(22)} ${String(r.questions).padStart(2)}   ${(r.group === 'none' ? 'n/a' : pct(r.citesEvidence)).padStart(14)}  ${pct(r.allKeywords).padStart(12)}  ${pct(r.supportCorrect).padStart(13)}`);
+      if (r.questions === 0) continue;
+      const none = r.group.startsWith('none');
+      console.log(
+        `${r.group.padEnd(12)} ${String(r.questions).padStart(3)}  ${(none ? 'n/a' : pct(r.citesEvidence)).padStart(14)}  ${pct(r.allKeywords).padStart(12)}  ${pct(r.supportCorrect).padStart(13)}  ${(none ? 'n/a' : pct(r.leadStatesAnswer)).padStart(11)}  ${(none ? 'n/a' : String(r.medianQuotes)).padStart(13)}  ${(none ? 'n/a' : pct(r.wronglyRefused)).padStart(15)}  ${(none ? pct(r.wronglyAnswered) : 'n/a').padStart(16)}`,
+      );
+    }
+    for (const [name, test] of [['zh', (s: AnswerScore) => s.lang !== 'en'], ['en', (s: AnswerScore) => s.lang === 'en']] as const) {
+      const curve = thresholdCurve(answers.scores.filter(test));
+      const line = curve.points.map((p) => `${p.threshold.toFixed(2)}:${pct(p.precision)}/${pct(p.recall)}`).join(' ');
+      console.log(`support threshold ${name} (precision/recall of answering): ${line}`);
+      console.log(`  chosen ${name}: ${curve.chosen ? `${curve.chosen.threshold} (precision ${pct(curve.chosen.precision)}, recall ${pct(curve.chosen.recall)})` : 'none reaches precision 100%'}`);
     }
     console.log(`term lookup: ${answers.termLookup.hits}/${answers.termLookup.questions} term questions return an entry whose citations hold the evidence`);
     console.log(`ask latency p50 ${answers.p50Ms.toFixed(1)} ms, p95 ${answers.p95Ms.toFixed(1)} ms; longest answer ${answers.maxChars} characters`);

@@ -21,17 +21,28 @@ export interface AnswerScore {
   supportCorrect: boolean;
   bodyChars: number;
   totalMs: number;
+  /** The lead holds one of the answer keywords (`a|b` lists alternatives). */
+  leadStatesAnswer: boolean;
+  /** Quote lines of the answer. */
+  quotes: number;
+  /** The composer's support score, for the refusal threshold's precision–recall curve. */
+  supportScore?: number;
 }
 
 /** Scores one answer against its question: evidence in a cited passage, all keywords in the text, support flag. */
 export function scoreAnswer(q: EvalQuestion, answer: Answer, citedPassageTexts: string[]): AnswerScore {
   const text = squash(answer.text);
+  const lead = squash(answer.lead);
+  const keywords = (q.answer_keywords ?? []).map((k) => k.split('|').map(squash));
   return {
     id: q.id,
     kind: q.kind,
     lang: q.lang as QuestionLang,
     citesEvidence: q.evidence.length > 0 && citedPassageTexts.some((t) => containsEvidence(t, q.evidence)),
-    allKeywords: (q.answer_keywords ?? []).every((k) => text.includes(squash(k))),
+    allKeywords: keywords.every((alts) => alts.some((k) => text.includes(k))),
+    leadStatesAnswer: answer.supported && keywords.some((alts) => alts.some((k) => lead.includes(k))),
+    quotes: answer.parts.filter((p) => p.kind === 'quote').length,
+    supportScore: answer.supportScore,
     supported: answer.supported,
     supportCorrect: q.kind === 'none' ? !answer.supported : answer.supported,
     bodyChars: [...answer.text].length,
@@ -45,19 +56,64 @@ export interface AnswerReportRow {
   citesEvidence: number;
   allKeywords: number;
   supportCorrect: number;
+  /** Share of answered questions whose lead holds an answer keyword. */
+  leadStatesAnswer: number;
+  medianQuotes: number;
+  /** Answerable questions refused. */
+  wronglyRefused: number;
+  /** `none` (unanswerable, near-miss) questions answered. */
+  wronglyAnswered: number;
 }
 
 export function summariseAnswers(scores: AnswerScore[]): AnswerReportRow[] {
   const groups: [string, (s: AnswerScore) => boolean][] = [
-    ['ask zh (both scripts)', (s) => s.kind === 'ask' && s.lang !== 'en'],
+    ['ask zh-Hans', (s) => s.kind === 'ask' && s.lang === 'zh-Hans'],
+    ['ask zh-Hant', (s) => s.kind === 'ask' && s.lang === 'zh-Hant'],
     ['ask en', (s) => s.kind === 'ask' && s.lang === 'en'],
     ['term', (s) => s.kind === 'term'],
-    ['none', (s) => s.kind === 'none'],
+    ['none zh', (s) => s.kind === 'none' && s.lang !== 'en'],
+    ['none en', (s) => s.kind === 'none' && s.lang === 'en'],
   ];
   return groups.map(([group, test]) => {
     const rows = scores.filter(test);
-    const rate = (f: (s: AnswerScore) => boolean) => (rows.length ? rows.filter(f).length / rows.length : 0);
-    return { group, questions: rows.length, citesEvidence: rate((s) => s.citesEvidence), allKeywords: rate((s) => s.allKeywords), supportCorrect: rate((s) => s.supportCorrect) };
+    const rate = (list: AnswerScore[], f: (s: AnswerScore) => boolean) => (list.length ? list.filter(f).length / list.length : 0);
+    const answered = rows.filter((s) => s.supported);
+    const quotes = answered.map((s) => s.quotes).sort((a, b) => a - b);
+    return {
+      group,
+      questions: rows.length,
+      citesEvidence: rate(rows, (s) => s.citesEvidence),
+      allKeywords: rate(rows, (s) => s.allKeywords),
+      supportCorrect: rate(rows, (s) => s.supportCorrect),
+      leadStatesAnswer: rate(answered, (s) => s.leadStatesAnswer),
+      medianQuotes: quotes.length ? quotes[Math.floor((quotes.length - 1) / 2)] : 0,
+      wronglyRefused: rate(rows, (s) => s.kind !== 'none' && !s.supported),
+      wronglyAnswered: rate(rows, (s) => s.kind === 'none' && s.supported),
+    };
   });
 }
 
+export interface ThresholdPoint {
+  threshold: number;
+  /** Of the questions a threshold would answer, the share that are answerable. */
+  precision: number;
+  /** Of the answerable questions, the share a threshold would answer. */
+  recall: number;
+}
+
+/**
+ * The refusal threshold's precision–recall curve over the support scores of `ask` (answerable) and `none`
+ * (unanswerable, near-miss) questions of one language group; `chosen` is the lowest threshold that answers
+ * no `none` question (precision 1), the way the threshold in src/answer/extractive.ts is set.
+ */
+export function thresholdCurve(scores: AnswerScore[]): { points: ThresholdPoint[]; chosen?: ThresholdPoint } {
+  const labelled = scores.filter((s) => (s.kind === 'ask' || s.kind === 'none') && s.supportScore !== undefined);
+  const positives = labelled.filter((s) => s.kind === 'ask').length;
+  const points: ThresholdPoint[] = [];
+  for (let t = 0.2; t <= 0.801; t += 0.05) {
+    const answered = labelled.filter((s) => (s.supportScore ?? 0) >= t);
+    const right = answered.filter((s) => s.kind === 'ask').length;
+    points.push({ threshold: Math.round(t * 100) / 100, precision: answered.length ? right / answered.length : 1, recall: positives ? right / positives : 0 });
+  }
+  return { points, chosen: points.find((p) => p.precision === 1) };
+}
