@@ -80,14 +80,21 @@ export function answerUnit(sentences: Sentence[], index: number): number[] {
     // that an introduction announces brings its introduction
     if (at > 0 && INTRODUCES.test(sentences[at - 1].text)) unit.add(at - 1);
   }
+  // an item that only names itself (其壹,界定范圍與動員基礎。) is completed by the sentence after it
+  if (own) {
+    for (const i of [...unit]) {
+      const o = ordinalIn(sentences[i].text);
+      if (o && [...sentences[i].text].length < 24 && i + 1 < sentences.length && !ordinalIn(sentences[i + 1].text)) unit.add(i + 1);
+    }
+  }
   return [...unit].filter((i) => i >= 0).sort((a, b) => a - b).map((i) => sentences[i].index);
 }
 
-/** The nearest sentence from `start` in `direction` (within 3 sentences) carrying marker `position` of `family`. */
+/** The nearest sentence from `start` in `direction` (within 5 sentences) carrying marker `position` of `family`. */
 function findMarker(sentences: Sentence[], start: number, direction: 1 | -1, family: number, position: number): number {
   const marker = FAMILIES[family][position];
   if (!marker) return -1;
-  for (let i = start, steps = 0; i >= 0 && i < sentences.length && steps < 3; i += direction, steps++) {
+  for (let i = start, steps = 0; i >= 0 && i < sentences.length && steps < 5; i += direction, steps++) {
     const o = ordinalIn(sentences[i].text);
     if (o && o.family === family && o.position === position) return i;
     if (sentences[i].text.includes(marker) && o?.family === family) return i;

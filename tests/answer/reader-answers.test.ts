@@ -1,0 +1,118 @@
+/** What a reader sees in an answer: the lead states it, units are whole, near misses are refused, follow-ups move on. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Answer } from '../../src/core/answer.js';
+import type { LibrarianService } from '../../src/service/librarian.js';
+import { englishAmount, leadIsSupported, listItems } from '../../src/answer/lead.js';
+import { questionIntent } from '../../src/answer/intent.js';
+import { makeWorkspace, openLibrarian, removeWorkspace, type Workspace } from '../support/workspace.js';
+
+let ws: Workspace;
+let librarian: LibrarianService;
+
+beforeAll(async () => {
+  ws = makeWorkspace('reader-answers');
+  librarian = await openLibrarian(ws);
+}, 180_000);
+
+afterAll(async () => {
+  await librarian?.close();
+  removeWorkspace(ws);
+});
+
+const quotes = (a: Answer) => a.parts.filter((p) => p.kind === 'quote').map((p) => p.text);
+
+describe('the lead states the answer', () => {
+  it('a numeric-change question: the lead has the cited figures and the computed difference', async () => {
+    const a = await librarian.ask('2017到2022年中美贸易降幅最明显的五个高科技行业是哪些？信息与通信行业从多少降到了多少？');
+    expect(a.supported).toBe(true);
+    expect(a.lead).toContain('60%');
+    expect(a.lead).toContain('41.6%');
+    expect(a.lead).toContain('18.4 个百分点');
+    expect(a.lead).toContain('柔性制造');
+    expect(a.lead).toMatch(/\[1\]$/);
+    expect(a.text.split('\n')[0]).toBe(a.lead);
+    // the figures are in the passage the lead cites
+    expect(a.citations[0].text).toContain('41.6%');
+  });
+
+  it('an English question: the lead converts 亿美元 into billions of US dollars, computed not guessed', async () => {
+    const a = await librarian.ask('How much were the US imports of lithium batteries from China worth in 2021?');
+    expect(a.supported).toBe(true);
+    expect(a.lead).toContain('4.98 billion US dollars');
+    expect(englishAmount('49.8 亿美元')).toBe('4.98 billion US dollars');
+    expect(englishAmount('數百億美元')).toBe('tens of billions of US dollars');
+    expect(englishAmount('3.5 倍')).toBe('3.5 times');
+  });
+
+  it('a lead whose figure is not in its passage is rejected', () => {
+    const lead = { text: '从 60% 降至 40%', n: 1, fragments: [], computed: [] };
+    expect(leadIsSupported(lead, '分别从2017年的60%下降至2022年的41.6%')).toBe(false);
+    expect(leadIsSupported({ ...lead, text: '从 60% 降至 41.6%，下降 18.4 个百分点', computed: ['18.4'] }, '分别从2017年的60%下降至2022年的41.6%')).toBe(true);
+  });
+
+  it('list items keep names that contain 与 whole', () => {
+    expect(listItems('以光电、信息与通信、电子、柔性制造和先进材料五个行业为代表的降幅最为明显')).toEqual(['光电', '信息与通信', '电子', '柔性制造', '先进材料']);
+  });
+});
+
+describe('the answer unit', () => {
+  it('an enumeration (其壹…其贰) is quoted whole, not cut after its first item', async () => {
+    const a = await librarian.ask('美國的武器化策略在國內法律基礎上主要表現為哪兩方面？');
+    expect(a.supported).toBe(true);
+    const all = quotes(a).join('');
+    expect(all).toContain('其壹');
+    expect(all).toContain('其贰');
+  });
+});
+
+describe('calibrated refusal', () => {
+  it.each([
+    '美国对中国电动汽车加征了多少关税？',
+    '美國在2021年對中國光伏組件加徵了多少關稅？',
+    '2016年美国能源部发布的关键矿物战略提出了哪三大支柱？',
+    'What tariff did the United States impose on Chinese steel in 2018?',
+  ])('a near miss is refused: %s', async (question) => {
+    const a = await librarian.ask(question);
+    expect(a.supported).toBe(false);
+    expect(a.citations).toEqual([]);
+  });
+
+  it('an English question whose answer is retrieved is answered, and "In 2018" is a date, not a name', async () => {
+    const a = await librarian.ask('In 2018, what tariff did the US announce on Chinese solar cells and modules?');
+    expect(a.supported).toBe(true);
+    expect(a.lead).toContain('30%');
+    // a gloss line with English names follows the Chinese quote, without a citation marker
+    const gloss = a.parts.find((p) => p.kind === 'gloss');
+    expect(gloss?.text).toMatch(/= "/);
+    expect(a.text).not.toMatch(/= ".*\[\d+\]$/m);
+  });
+
+  it('quote counts stay small: padding such as bibliography footnotes is not quoted', async () => {
+    const a = await librarian.ask('美国能源部2020年发布的关键矿物供应链战略提出了哪三大支柱？');
+    expect(a.supported).toBe(true);
+    expect(quotes(a).length).toBeLessThanOrEqual(3);
+    expect(quotes(a).join('')).not.toMatch(/https?:\/\/|访问时间/);
+  });
+});
+
+describe('follow-ups', () => {
+  it('"那中国呢？" answers about China, not a repeat of the answer about the US', async () => {
+    const first = await librarian.ask('美国以什么方式支持绿色技术？');
+    const follow = await librarian.ask('那中国呢？', { history: [{ question: first.question, answer: first.text }] });
+    expect(follow.supported).toBe(true);
+    expect(quotes(follow).join('')).toContain('中国');
+    expect(quotes(follow)[0]).not.toBe(quotes(first)[0]);
+  });
+
+  it('a bare "为什么？" with no conversation asks for more, unsupported', async () => {
+    const a = await librarian.ask('为什么？');
+    expect(a.supported).toBe(false);
+    expect(a.lead).toMatch(/具体/);
+  });
+
+  it('intent: comparison sides and answer types are read off the question', () => {
+    expect(questionIntent('How does the paper contrast the US and Chinese ways of supporting green technology?').sides).toEqual(['美国', '中国']);
+    expect(questionIntent('What happens when a country applies too much pressure?').types.has('date')).toBe(false);
+    expect(questionIntent('信息与通信行业从多少降到了多少？').types.has('change')).toBe(true);
+  });
+});
