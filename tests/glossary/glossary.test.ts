@@ -10,15 +10,12 @@ import { corpusPassages, REPO_CORPUS_DIR } from './corpus-passages.js';
 let passages: Passage[];
 let documents: DocumentInfo[];
 let glossary: Glossary;
-let buildMs = 0;
 
 beforeAll(async () => {
   ({ passages, documents } = await corpusPassages());
   const curated = loadCuratedGlossary(REPO_CORPUS_DIR);
   expect(curated.warnings).toEqual([]);
-  const start = performance.now();
   glossary = Glossary.build(passages, documents, curated.entries);
-  buildMs = performance.now() - start;
 }, 30_000);
 
 const termOf = (query: string) => glossary.lookup(query).entries[0]?.term;
@@ -100,8 +97,7 @@ describe('lookup', () => {
     expect(entry.aliases).toContain('hub and spoke');
   });
 
-  it('builds within a second and survives toJSON/fromJSON', () => {
-    expect(buildMs).toBeLessThan(3000);
+  it('survives toJSON/fromJSON', () => {
     const copy = Glossary.fromJSON(JSON.parse(JSON.stringify(glossary.toJSON())));
     expect(copy.lookup('MSP').entries[0].term).toBe('矿产安全伙伴关系');
     expect(copy.expandQuery('What is the Minerals Security Partnership?')).toEqual(glossary.expandQuery('What is the Minerals Security Partnership?'));
@@ -146,10 +142,6 @@ describe('choices', () => {
     expect(glossary.choices('').length).toBe(25);
     expect(glossary.choices('friend').map((c) => c.value)).toContain('友岸外包');
     expect(glossary.choices('金屬北')[0].value).toBe('矿产安全伙伴关系');
-    const start = performance.now();
-    const prefixes = ['矿', 'de', 'chip', '脱', 'rare', '金屬', 'in', 'q'];
-    for (let i = 0; i < 200; i++) glossary.choices(prefixes[i % prefixes.length]);
-    expect((performance.now() - start) / 200).toBeLessThan(5);
   });
 
   it('offers values that lookup resolves', () => {
