@@ -7,11 +7,6 @@ import { resolveModelSetting } from './modelSetting.js';
 
 export { probeHub } from './hub.js';
 
-/** Where ingest keeps the trained corpus model inside an index directory. */
-export function corpusModelDir(indexDir: string): string {
-  return join(indexDir, 'model', 'lodestone-corpus');
-}
-
 export interface HubLoadOptions {
   /** Default `$LODESTONE_MODEL_CACHE` or `~/.cache/lodestone/models`. */
   cacheDir?: string;
