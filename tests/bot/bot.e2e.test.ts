@@ -15,7 +15,7 @@ import { deployCommands, startBot, type RunningBot } from '../../src/bot/client.
 import { CUSTOM_ID } from '../../src/bot/render.js';
 import { SHARED_CORPUS_DIR } from '../support/paths.js';
 import { startDiscordServer, type FakeDiscordServer, type RecordedCall } from '../support/discord-server.js';
-import { autocomplete, buttonClick, guildMessage, makeUser, MANAGE_GUILD, selectChoice, slashCommand, subcommand, withPermissions } from '../support/discord-payloads.js';
+import { autocomplete, buttonClick, forumPost, guildMessage, makeUser, MANAGE_GUILD, selectChoice, slashCommand, subcommand, withPermissions } from '../support/discord-payloads.js';
 import { snowflake } from '../support/discord-server.js';
 import { discordSchema, SCHEMA_SKIP_REASON } from './discord-schema.js';
 
@@ -279,6 +279,52 @@ describe('Discord bot against a local Discord-compatible server', () => {
     const key = `${server.channelId}/${mention.id}`;
     await server.waitForCall((c) => c.method === 'PUT' && c.path.startsWith(`/channels/${server.channelId}/messages/${mention.id}/reactions/❓`), { since, timeoutMs: 30_000 });
     expect(server.reactions.get(key)).toEqual(['❓']);
+  });
+
+  it('a post in a forum the server switched on is answered in its thread; a follow-up there needs no mention', async () => {
+    const user = makeUser('poster');
+    const forum = { channel: { id: server.forumChannelId, type: 15, name: 'help' } };
+    // not switched on yet: a post is left alone
+    const ignored = forumPost(server, user, '稀土', '中国对稀土出口有哪些管制？');
+    const quietSince = server.calls.length;
+    server.dispatch('THREAD_CREATE', ignored.thread);
+    server.dispatch('MESSAGE_CREATE', ignored.message);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(server.callsSince(quietSince).filter((c) => c.path.startsWith(`/channels/${ignored.thread.id}`))).toEqual([]);
+
+    await dispatchInteraction(withPermissions(subcommand(server, makeUser('admin'), 'config', 'forum', { channel: forum, enabled: true }), MANAGE_GUILD));
+    const post = forumPost(server, user, '关键矿物供应链脱钩', '美国采取了哪些手段？');
+    const before = asked.length;
+    const since = server.calls.length;
+    server.dispatch('THREAD_CREATE', post.thread);
+    server.dispatch('MESSAGE_CREATE', post.message);
+    const answer = await server.waitForCall((c) => c.method === 'POST' && c.path === `/channels/${post.thread.id}/messages`, { since, timeoutMs: 30_000 });
+    expect(answer.body.embeds[0].description).toMatch(/\[\d+\]/);
+    expect(asked.slice(before)[0].question).toBe('关键矿物供应链脱钩\n美国采取了哪些手段？');
+    await server.waitForCall((c) => c.method === 'PUT' && c.path === `/channels/${post.thread.id}/messages/${post.thread.id}/reactions/✅/@me`, { since });
+
+    const followSince = server.calls.length;
+    server.dispatch('MESSAGE_CREATE', guildMessage(server, user, '那稀土呢？', { channelId: post.thread.id }));
+    await server.waitForCall((c) => c.method === 'POST' && c.path === `/channels/${post.thread.id}/messages`, { since: followSince, timeoutMs: 30_000 });
+    expect(asked.at(-1)!.question).toBe('那稀土呢？');
+    expect(asked.at(-1)!.options?.history?.[0].question).toContain('关键矿物供应链脱钩');
+  });
+
+  it('a forum post the documents cannot answer is told so once, with the closest passages; later messages get only ❓', async () => {
+    const user = makeUser('poster');
+    const post = forumPost(server, user, '法国的首都', '法国的首都是哪里？');
+    const since = server.calls.length;
+    server.dispatch('THREAD_CREATE', post.thread);
+    server.dispatch('MESSAGE_CREATE', post.message);
+    const reply = await server.waitForCall((c) => c.method === 'POST' && c.path === `/channels/${post.thread.id}/messages`, { since, timeoutMs: 30_000 });
+    expect(reply.body.embeds[0].description).toMatch(/没有|not/);
+    await server.waitForCall((c) => c.method === 'PUT' && c.path.endsWith(`/messages/${post.thread.id}/reactions/❓/@me`), { since });
+
+    const later = guildMessage(server, user, '那意大利的首都呢？', { channelId: post.thread.id });
+    const laterSince = server.calls.length;
+    server.dispatch('MESSAGE_CREATE', later);
+    await server.waitForCall((c) => c.method === 'PUT' && c.path.endsWith(`/messages/${later.id}/reactions/❓/@me`), { since: laterSince, timeoutMs: 30_000 });
+    expect(server.callsSince(laterSince).filter((c) => c.method === 'POST' && c.path === `/channels/${post.thread.id}/messages`)).toEqual([]);
   });
 
   it('/cite autocomplete for a single character (锂) offers the passage /cite passage:锂 quotes', async () => {
