@@ -431,7 +431,7 @@ interface Side {
   test: (c: Candidate) => boolean;
 }
 
-const SIDE_WORDS: Record<string, { words: RegExp; heading: Record<QuestionLang, string> }> = {
+export const SIDE_WORDS: Record<string, { words: RegExp; heading: Record<QuestionLang, string> }> = {
   美国: { words: /美国|美方|拜登|特朗普/u, heading: { 'zh-Hans': '美国：', 'zh-Hant': '美國：', en: 'United States:' } },
   中国: { words: /中国|中方/u, heading: { 'zh-Hans': '中国：', 'zh-Hant': '中國：', en: 'China:' } },
   绿色: { words: /绿色|清洁能源|可再生/u, heading: { 'zh-Hans': '绿色竞争：', 'zh-Hant': '綠色競爭：', en: 'Green competition:' } },
@@ -459,13 +459,13 @@ function completeSides(chosen: Candidate[], candidates: Candidate[], sides: Side
   }
 }
 
-const NO_SIDE_PASSAGE: Record<QuestionLang, string> = {
+export const NO_SIDE_PASSAGE: Record<QuestionLang, string> = {
   'zh-Hans': '（文献中没有关于这一方的段落。）',
   'zh-Hant': '（文獻中沒有關於這一方的段落。）',
   en: '(No passage in the documents covers this side.)',
 };
 
-const NEUTRAL_LEAD: Record<QuestionLang, string> = {
+export const NEUTRAL_LEAD: Record<QuestionLang, string> = {
   'zh-Hans': '文献原文如下：',
   'zh-Hant': '文獻原文如下：',
   en: 'From the documents (quoted in the original Chinese):',

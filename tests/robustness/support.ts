@@ -5,6 +5,8 @@
 import { seededRandom } from '../../src/embedding/svd.js';
 import type { Answer } from '../../src/core/answer.js';
 import { phrasesFor } from '../../src/answer/messages.js';
+import { NEUTRAL_LEAD, NO_SIDE_PASSAGE, SIDE_WORDS } from '../../src/answer/extractive.js';
+import { searchKey } from '../../src/text/searchKey.js';
 import { DISCORD_LIMITS as L } from '../../src/bot/discordLimits.js';
 import type { RenderedMessage } from '../../src/bot/render.js';
 
@@ -96,11 +98,27 @@ export function isWellFormed(s: string): boolean {
  */
 export function foreignLines(answer: Answer, passageText: (id: string) => string | undefined): string[] {
   const phrases = phrasesFor(answer.lang);
-  const templates = new Set([phrases.lead, phrases.noAnswer, phrases.relatedHeading, phrases.sourcesHeading, '']);
+  const templates = new Set([
+    phrases.lead, phrases.noAnswer, phrases.relatedHeading, phrases.sourcesHeading, phrases.needsContext, '',
+    NEUTRAL_LEAD[answer.lang], NO_SIDE_PASSAGE[answer.lang],
+    ...Object.values(SIDE_WORDS).map((w) => w.heading[answer.lang]),
+  ]);
   const bad: string[] = [];
   const quotes: { n: number; sentence: string }[] = [];
-  for (const line of answer.text.split('\n')) {
-    if (templates.has(line)) continue;
+  const lines = answer.text.split('\n');
+  lines.forEach((line, i) => {
+    if (i === 0 && !templates.has(line) && !leadFromPassage(line, answer, passageText)) bad.push(line);
+  });
+  for (const [i, line] of lines.entries()) {
+    if (i === 0 || templates.has(line)) continue;
+    // a gloss line under a quote: "  术语 = "English"; …", each term in a cited passage
+    if (/^ {2}\S/.test(line)) {
+      const terms = [...line.matchAll(/(?:^|; )\s*([^=;]+?) = "[^"]+"/g)].map((m) => m[1].trim());
+      if (terms.length === 0 || !terms.every((t) => answer.citations.some((c) => passageText(c.id)?.includes(t)))) bad.push(line);
+      continue;
+    }
+    // a comparison heading per document: "<author year>：" of a cited document
+    if (/^[^[\]]{1,40}[：:]$/.test(line) && answer.citations.some((c) => line.startsWith(c.label.split(' · ')[0]))) continue;
     // a quoted sentence: "- <sentence> [n]", the sentence verbatim from the passage cited as [n]
     const quote = /^- ([\s\S]+) \[(\d+)\]$/.exec(line);
     if (quote) {
@@ -139,4 +157,30 @@ export function foreignLines(answer: Answer, passageText: (id: string) => string
     else if (!text.includes(c.text) && c.text !== quoted) bad.push(`citation ${c.n} text is not from ${c.id}: ${c.text.slice(0, 60)}`);
   }
   return bad;
+}
+
+/**
+ * A lead that states the answer: "<fragments> [n]" where every Chinese fragment is text of passage n and
+ * every figure is in it or computed from its figures (a difference, a unit conversion by powers of ten).
+ */
+function leadFromPassage(line: string, answer: Answer, passageText: (id: string) => string | undefined): boolean {
+  const m = /^([\s\S]+) \[(\d+)\]$/.exec(line);
+  if (!m) return false;
+  const cited = answer.citations.find((c) => c.n === Number(m[2]));
+  const text = cited && passageText(cited.id);
+  if (!text) return false;
+  const key = searchKey(text).replace(/\s+/g, '');
+  const body = m[1].replace(/^In short: /, '').replace(/…$/, '');
+  const templateWords = /从|從|降至|升至|下降|上升|个百分点|個百分點/g;
+  for (const fragment of body.split(/[、；;，,：:—]|\s(?:from|to|down|up)\s/)) {
+    const han = fragment.replace(templateWords, ' ').match(/[\p{Script=Han}《》“”]+/gu) ?? [];
+    for (const h of han) if (!key.includes(searchKey(h).replace(/\s+/g, ''))) return false;
+  }
+  const figures = (text.normalize('NFKC').match(/\d+(?:\.\d+)?/g) ?? []).map(Number);
+  const derived = new Set<number>();
+  for (const a of figures) {
+    for (const f of [1, 10, 100, 1000, 0.1, 0.01]) derived.add(Math.round(a * f * 100) / 100);
+    for (const b of figures) derived.add(Math.round(Math.abs(a - b) * 100) / 100);
+  }
+  return (body.normalize('NFKC').match(/\d+(?:\.\d+)?/g) ?? []).every((n) => derived.has(Math.round(Number(n) * 100) / 100));
 }
