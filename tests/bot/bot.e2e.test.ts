@@ -410,6 +410,28 @@ describe('Discord bot against a local Discord-compatible server', () => {
     expect(problems, problems.join("\n")).toEqual([]);
   });
 
+  it('after a restart, a follow-up in a thread the bot answered keeps its context', async () => {
+    const user = makeUser();
+    const since = server.calls.length;
+    const mention = guildMessage(server, user, `<@${server.applicationId}> 什么是选择性脱钩？`, { mentionBot: true });
+    server.dispatch('MESSAGE_CREATE', mention);
+    await server.waitForCall((c) => c.method === 'POST' && c.path === `/channels/${server.channelId}/messages/${mention.id}/threads`, { since });
+    const threadId = [...server.threads.keys()].at(-1)!;
+    await server.waitForCall((c) => c.method === 'PUT' && c.path.startsWith(`/channels/${server.channelId}/messages/${mention.id}/reactions/`) && !c.path.includes('🤔'), { since, timeoutMs: 30_000 });
+
+    // ownership is not what routes it after the restart: the stored thread memory is
+    server.threads.get(threadId).owner_id = user.id;
+    await bot.stop();
+    const sessions = server.identifies.length + server.resumes.length;
+    bot = await startBot({ librarian: recording(real), token: TOKEN, apiUrl: server.apiUrl, guildId: server.guildId, feedbackDb: join(work, 'data', 'feedback.sqlite'), handleSignals: false, logger: pino({ level: 'silent' }), registerCommands: false });
+    await server.waitForSession(sessions);
+    const followSince = server.calls.length;
+    server.dispatch('MESSAGE_CREATE', guildMessage(server, user, '为什么？', { channelId: threadId }));
+    await server.waitForCall((c) => c.method === 'POST' && c.path === `/channels/${threadId}/messages`, { since: followSince, timeoutMs: 30_000 });
+    expect(asked.at(-1)!.question).toBe('为什么？');
+    expect(asked.at(-1)!.options?.history?.[0].question).toBe('什么是选择性脱钩？');
+  });
+
   it('never writes the token to the logs', () => {
     expect(logLines.length).toBeGreaterThan(0);
     expect(logLines.join('')).not.toContain(TOKEN);
