@@ -20,7 +20,12 @@ export interface BenchOptions {
   bot: boolean;
   /** JSONL question set the latency questions come from (the CLI passes its default); built-in ones without. */
   evalSet?: string;
+  /** Where the report goes (`--write bench/RESULTS.md` refreshes the tracked one); default: the ignored bench/out/. */
+  write?: string;
 }
+
+/** The report's default place: ignored by git, so a bench run leaves `git status` clean. */
+export const DEFAULT_RESULTS_FILE = path.join('bench', 'out', 'RESULTS.md');
 
 /** Sizes up to this are embedded by the real embedder from synthetic texts; larger ones are perturbed vectors. */
 const EMBED_UP_TO = 20_000;
@@ -165,7 +170,7 @@ export async function runBench(dirs: { corpusDir: string; indexDir: string }, op
 
   result.targets = checkTargets(result);
   const report = renderReport(result);
-  const resultsFile = process.env.LODESTONE_BENCH_RESULTS ?? path.resolve('bench', 'RESULTS.md');
+  const resultsFile = path.resolve(options.write ?? process.env.LODESTONE_BENCH_RESULTS ?? DEFAULT_RESULTS_FILE);
   try {
     mkdirSync(path.dirname(resultsFile), { recursive: true });
     writeFileSync(resultsFile, report);

@@ -206,7 +206,8 @@ program
   .option('--scale <sizes>', 'comma-separated synthetic corpus sizes', '10000,100000')
   .option('--queries <n>', 'how many questions for latency', '500')
   .option('--no-bot', 'skip the Discord round-trip part')
-  .action(async (options: { json?: boolean; scale: string; queries: string; bot: boolean }) => {
+  .option('--write <file>', 'write the report there (e.g. bench/RESULTS.md) instead of the ignored bench/out/RESULTS.md')
+  .action(async (options: { json?: boolean; scale: string; queries: string; bot: boolean; write?: string }) => {
     const { runBench } = await import('../bench/run.js');
     await runBench(resolveDirs(globals()), { ...options, evalSet: defaultEvalSet() });
   });
