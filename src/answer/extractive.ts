@@ -8,7 +8,7 @@ import { nameMatch, profileQuestion, termMatch, type QuestionProfile } from './q
 import { splitSentences } from '../text/sentences.js';
 import { clipChars } from '../text/clip.js';
 import { sameNumber } from './citationCheck.js';
-import { holdsAnswerType, questionIntent, type QuestionIntent } from './intent.js';
+import { holdsAnswerType, questionIntent, SIDES, type QuestionIntent } from './intent.js';
 import { answerUnit } from './answerUnit.js';
 import { buildLead } from './lead.js';
 
@@ -49,6 +49,8 @@ export interface ComposeInput {
   previousAnswer?: string;
   /** Glossary terms in a text with their English names (curated first), for English leads and gloss lines. */
   englishNames?: (text: string) => { term: string; english: string }[];
+  /** English name of one Chinese term (curated glossary first, then the corpus lexicon), for English leads. */
+  englishName?: (zh: string) => string | undefined;
   /** Title (short, e.g. the label's author–year) of a document, for comparison headings. */
   shortNameOf?: (docId: string) => string;
 }
@@ -374,23 +376,17 @@ function citationFor(n: number, passage: Passage, text: string, score: number, t
 
 /** Why an answer was (not) supported: the measured signals the decision and `eval --answers` use. */
 export interface SupportSignals {
+  /** Weighted coverage of the question's items by the support set. */
   coverage: number;
-  distinctive: number;
-  /** The quoted sentences hold the kind of answer asked for (a figure, a date …). */
+  /** The quoted sentences hold the kind of answer asked for (a figure, a date …) about what was asked. */
   answerType: boolean;
   /** Best share of distinctive items in a passage whose sentence holds the asked-for figure or date. */
   typedDistinctive: number;
   /** Every year of the question occurs in a quoted passage. */
   yearsFound: boolean;
   missingNames: string[];
-  bestRelevance: number;
-  /** The score compared with SUPPORT_THRESHOLD. */
+  /** Coverage when no hard rule fails (a missing name or year, no figure about what was asked), else 0: compared with SUPPORT_THRESHOLD. */
   score: number;
-}
-
-/** The support score compared with the threshold: the weighted coverage of the question by the support set. */
-export function supportScore(s: Pick<SupportSignals, 'coverage'>): number {
-  return s.coverage;
 }
 
 const YEAR_IN_QUESTION = /(?:1[89]|20)\d{2}/g;
@@ -399,7 +395,6 @@ const TYPED_MIN_DISTINCTIVE = 0.5;
 
 function supportSignals(chosen: Candidate[], candidates: Candidate[], items: Item[], profile: QuestionProfile, intent: QuestionIntent, question: string): SupportSignals {
   const cover = coverage(chosen, items);
-  const distinctive = distinctiveCoverage(chosen, items);
   const typed = [...intent.types].filter((t) => t === 'quantity' || t === 'date' || t === 'change');
   // A figure or date answers only when the sentence holding it is about what was asked: the 30% tariff on solar
   // cells does not answer a question about a tariff on electric cars. Its sentence (with its neighbours in the
@@ -417,12 +412,9 @@ function supportSignals(chosen: Candidate[], candidates: Candidate[], items: Ite
   const years = [...new Set(question.normalize('NFKC').match(YEAR_IN_QUESTION) ?? [])];
   const yearsFound = years.every((y) => quotedPassages.some((p) => p.text.normalize('NFKC').includes(y)));
   const missing = missingNames(profile, [...new Set(candidates.map((c) => c.passage))]);
-  const bestRelevance = Math.max(0, ...candidates.map((c) => c.relevance));
-  const signals = { coverage: cover, distinctive, answerType, typedDistinctive, yearsFound, missingNames: missing, bestRelevance, score: 0 };
-  // a failed hard rule (a missing name or year, no figure about what was asked) scores 0: the curve in
-  // `eval --answers` then shows what the threshold alone decides
-  signals.score = missing.length === 0 && yearsFound && answerType ? supportScore(signals) : 0;
-  return signals;
+  // a failed hard rule scores 0: the curve in `eval --answers` then shows what the threshold alone decides
+  const score = missing.length === 0 && yearsFound && answerType ? cover : 0;
+  return { coverage: cover, answerType, typedDistinctive, yearsFound, missingNames: missing, score };
 }
 
 /** Sides a quote belongs to in a comparison (US/China …, or the documents), by the side's words in it. */
@@ -431,20 +423,13 @@ interface Side {
   test: (c: Candidate) => boolean;
 }
 
-export const SIDE_WORDS: Record<string, { words: RegExp; heading: Record<QuestionLang, string> }> = {
-  美国: { words: /美国|美方|拜登|特朗普/u, heading: { 'zh-Hans': '美国：', 'zh-Hant': '美國：', en: 'United States:' } },
-  中国: { words: /中国|中方/u, heading: { 'zh-Hans': '中国：', 'zh-Hant': '中國：', en: 'China:' } },
-  绿色: { words: /绿色|清洁能源|可再生/u, heading: { 'zh-Hans': '绿色竞争：', 'zh-Hant': '綠色競爭：', en: 'Green competition:' } },
-  数字: { words: /数字|芯片|半导体|数据/u, heading: { 'zh-Hans': '数字竞争：', 'zh-Hant': '數位競爭：', en: 'Digital competition:' } },
-};
 
-function comparisonSides(intent: QuestionIntent, input: ComposeInput, candidates: Candidate[]): Side[] {
+function comparisonSides(intent: QuestionIntent, input: ComposeInput): Side[] {
   if (intent.bothDocuments) {
     const docs = [...new Set(input.results.map((r) => r.passage.docId))];
     return docs.map((docId) => ({ heading: `${input.shortNameOf?.(docId) ?? input.titleOf(docId)}${input.lang === 'en' ? ':' : '：'}`, test: (c: Candidate) => c.passage.docId === docId }));
   }
-  void candidates;
-  return intent.sides.filter((s) => SIDE_WORDS[s]).map((s) => ({ heading: SIDE_WORDS[s].heading[input.lang], test: (c: Candidate) => SIDE_WORDS[s].words.test(c.key) }));
+  return intent.sides.map((s) => ({ heading: SIDES[s].heading[input.lang], test: (c: Candidate) => SIDES[s].inPassage.test(c.key) }));
 }
 
 /** Makes sure each side of a comparison has a quote when the candidates hold one (the best for that side). */
@@ -483,17 +468,17 @@ function glossLine(text: string, input: ComposeInput): string | undefined {
  * verbatim and in the source's script, each followed by its passage's [n]; or, when the corpus cannot
  * answer, says so and lists related passages. Returns everything but `timings` (the caller measures them).
  */
-export async function composeExtractive(input: ComposeInput): Promise<ComposedAnswer & { signals: SupportSignals }> {
+export async function composeExtractive(input: ComposeInput): Promise<ComposedAnswer> {
   const profile = profileQuestion(input.question, input.expandedTerms, input.unbridgedTerms);
   const intent = questionIntent(input.question);
   const { candidates, items } = await scoreSentences(input, profile, intent);
   const chosen = selectSentences(candidates, items, intent);
-  const sides = intent.type === 'compare' ? comparisonSides(intent, input, candidates) : [];
+  const sides = intent.type === 'compare' ? comparisonSides(intent, input) : [];
   if (sides.length) completeSides(chosen, candidates, sides);
   const signals = supportSignals(selectSentences(candidates, items, intent, 'support'), candidates, items, profile, intent, input.question);
-  const supported = chosen.length > 0 && signals.missingNames.length === 0 && signals.yearsFound && signals.answerType && signals.score >= SUPPORT_THRESHOLD[input.lang === 'en' ? 'en' : 'zh'];
+  const supported = chosen.length > 0 && signals.score >= SUPPORT_THRESHOLD[input.lang === 'en' ? 'en' : 'zh'];
 
-  if (!supported) return { ...noAnswer(input, candidates), supportScore: signals.score, signals };
+  if (!supported) return { ...noAnswer(input, candidates), supportScore: signals.score };
   if (profile.asksProvenance) addSourceFootnotes(chosen, candidates, input);
 
   // Order: passages by their best sentence's relevance, sentences by document order within a passage.
@@ -538,15 +523,14 @@ export async function composeExtractive(input: ComposeInput): Promise<ComposedAn
 
   // The lead states the answer, drawn from the quotes in order of relevance and checked against its passage.
   const ranked = [...chosen].sort((a, b) => b.relevance - a.relevance);
-  const englishName = (zh: string) => input.englishNames?.(zh).find((n) => searchKey(n.term) === searchKey(zh))?.english;
   const lead = buildLead(
     ranked.map((c) => ({ text: c.text, n: numberOf.get(c.passage.id)!, passageText: c.passage.text })),
-    { intent, question: input.question, lang: input.lang, englishName },
+    { intent, question: input.question, lang: input.lang, englishName: input.englishName },
     profile.terms,
   );
   const leadText = intent.type === 'compare' || !lead ? NEUTRAL_LEAD[input.lang] : lead.text;
   const text = answerText(leadText, parts, citations, input.lang);
-  return { question: input.question, lead: leadText, parts, text, citations, supported: true, lang: input.lang, related: [], composer: 'extractive', supportScore: signals.score, signals };
+  return { question: input.question, lead: leadText, parts, text, citations, supported: true, lang: input.lang, related: [], composer: 'extractive', supportScore: signals.score };
 }
 
 /** "The corpus has no passage that answers this", plus the closest passages marked as related. */

@@ -1,3 +1,4 @@
+import type { QuestionLang } from '../core/answer.js';
 import { searchKey } from '../text/searchKey.js';
 
 /** What kind of answer a question wants: decides what the lead extracts and what a quote must contain. */
@@ -24,10 +25,19 @@ const WHY = /为什么|為什麼|为何|為何|原因|何以|\bwhy\b|\breasons?\
 const COMPARE = /对比|比较|比較|區別|区别|不同|差异|差異|异同|異同|相比|contrast|compare|differ|versus|\bvs\.?\b|各自|分别|分別|两篇|兩篇|两份|both documents|two documents|each say|both texts/i;
 const BOTH_DOCUMENTS = /两篇|兩篇|两份文献|兩份文獻|两个文献|both documents|two documents|both texts|each document|论文和文章|文章和论文|論文和文章|paper and the (?:web )?article|article and the paper/i;
 
-/** Pairs a comparison may set against each other, in search-key form (simplified, lower-case). */
-const SIDE_PAIRS: [string, string, RegExp, RegExp][] = [
-  ['美国', '中国', /美国|美方|\bus\b|\bu\.s\.|american|united states|america/, /中国|中方|china|chinese/],
-  ['绿色', '数字', /绿色|green/, /数字|digital/],
+/**
+ * Sides a comparison may set against each other: how a question names each (search key, English too), how a
+ * passage does (Chinese), and the heading its quotes go under.
+ */
+export const SIDES: Record<string, { inQuestion: RegExp; inPassage: RegExp; heading: Record<QuestionLang, string> }> = {
+  美国: { inQuestion: /美国|美方|\bus\b|\bu\.s\.|american|united states|america/, inPassage: /美国|美方|拜登|特朗普/u, heading: { 'zh-Hans': '美国：', 'zh-Hant': '美國：', en: 'United States:' } },
+  中国: { inQuestion: /中国|中方|china|chinese/, inPassage: /中国|中方/u, heading: { 'zh-Hans': '中国：', 'zh-Hant': '中國：', en: 'China:' } },
+  绿色: { inQuestion: /绿色|green/, inPassage: /绿色|清洁能源|可再生/u, heading: { 'zh-Hans': '绿色竞争：', 'zh-Hant': '綠色競爭：', en: 'Green competition:' } },
+  数字: { inQuestion: /数字|digital/, inPassage: /数字|芯片|半导体|数据/u, heading: { 'zh-Hans': '数字竞争：', 'zh-Hant': '數位競爭：', en: 'Digital competition:' } },
+};
+const SIDE_PAIRS: [string, string][] = [
+  ['美国', '中国'],
+  ['绿色', '数字'],
 ];
 
 /** The noun right after 多少 / 几 (多少关税, 多少亿美元的授权 → 授权), or before 是多少 (回收比例是多少 → 回收比例). */
@@ -52,8 +62,8 @@ export function questionIntent(question: string): QuestionIntent {
   const bothDocuments = BOTH_DOCUMENTS.test(key);
   const sides: string[] = [];
   if (COMPARE.test(key) || bothDocuments) {
-    for (const [a, b, ra, rb] of SIDE_PAIRS) {
-      if (ra.test(key) && rb.test(key)) {
+    for (const [a, b] of SIDE_PAIRS) {
+      if (SIDES[a].inQuestion.test(key) && SIDES[b].inQuestion.test(key)) {
         sides.push(a, b);
         break;
       }

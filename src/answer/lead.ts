@@ -123,8 +123,8 @@ function changeLead(source: LeadSource, ctx: LeadContext): Lead | undefined {
       const label = name ? `${ctx.englishName?.(name) ?? name}: ` : '';
       return `${label}from ${formatNumber(a.value)}${unitA} to ${formatNumber(b.value)}${unitA}, ${falling ? 'down' : 'up'} ${diff}${a.percent ? ' percentage points' : ''}`;
     }
-    const verb = ctx.lang === 'zh-Hant' ? (falling ? '降至' : '升至') : falling ? '降至' : '升至';
-    const delta = ctx.lang === 'zh-Hant' ? (falling ? '下降' : '上升') : falling ? '下降' : '上升';
+    const verb = falling ? '降至' : '升至';
+    const delta = falling ? '下降' : '上升';
     const points = a.percent ? (ctx.lang === 'zh-Hant' ? ' 個百分點' : ' 个百分点') : '';
     return `${name}从 ${formatNumber(a.value)}${unitA} ${verb} ${formatNumber(b.value)}${unitA}，${delta} ${diff}${points}`;
   });

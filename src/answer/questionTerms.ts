@@ -1,4 +1,4 @@
-import { COMMON_ENGLISH, contentTerms, numbersIn, stemEnglish, STOPWORDS } from '../text/segment.js';
+import { chineseWords, COMMON_ENGLISH, contentTerms, numbersIn, stemEnglish, STOPWORDS } from '../text/segment.js';
 import { searchKey } from '../text/searchKey.js';
 
 /**
@@ -36,8 +36,6 @@ const LATIN_NAME = /\b(?:[A-Z][A-Z0-9]{2,}|(?!(?:Table|Figure|Fig|Section|Chapte
 // Latin acronyms with everyday Chinese renderings: they cannot be required verbatim in Chinese text.
 const TRANSLATED_ACRONYMS = new Set(['usa', 'nato', 'wto', 'imf', 'gdp']);
 
-const segmenter = new Intl.Segmenter('zh', { granularity: 'word' });
-
 /**
  * Chinese terms of a question key: segmenter words, except that runs of single characters that the
  * segmenter splits off (牵/头发/起 for 牵头发起) are joined back with their neighbours into one term,
@@ -60,9 +58,8 @@ function chineseTerms(key: string): string[] {
       } else out.push(...chunk);
       chunk = [];
     };
-    for (const seg of segmenter.segment(run)) {
-      const w = seg.segment;
-      if (!seg.isWordLike || STOPWORDS.has(w) || QUESTION_FRAME_WORDS.has(w)) {
+    for (const w of chineseWords(run)) {
+      if (STOPWORDS.has(w) || QUESTION_FRAME_WORDS.has(w)) {
         flush();
         continue;
       }

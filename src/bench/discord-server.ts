@@ -382,40 +382,13 @@ export class FakeDiscordServer extends EventEmitter {
       return { status: 204 };
     }
     if (method === 'POST' && (m = path.match(/^\/channels\/(\d+)\/messages\/(\d+)\/threads$/))) {
-      const thread = {
-        id: snowflake(),
-        type: 11,
-        guild_id: this.guildId,
-        parent_id: m[1],
-        name: body?.name ?? 'thread',
-        owner_id: this.botUser.id,
-        last_message_id: null,
-        message_count: 0,
-        member_count: 1,
-        rate_limit_per_user: 0,
-        flags: 0,
-        thread_metadata: { archived: false, auto_archive_duration: body?.auto_archive_duration ?? 1440, archive_timestamp: new Date().toISOString(), locked: false },
-      };
+      const thread = this.newThread(m[1], body, 11);
       this.threads.set(thread.id, thread);
       return { status: 201, json: thread };
     }
     if (method === 'POST' && (m = path.match(/^\/channels\/(\d+)\/threads$/))) {
       // a forum post (thread + starter message) or a thread without a message
-      const thread = {
-        id: snowflake(),
-        type: body?.type ?? 11,
-        guild_id: this.guildId,
-        parent_id: m[1],
-        name: body?.name ?? 'thread',
-        owner_id: this.botUser.id,
-        last_message_id: null,
-        message_count: 0,
-        member_count: 1,
-        rate_limit_per_user: 0,
-        flags: 0,
-        applied_tags: body?.applied_tags ?? [],
-        thread_metadata: { archived: false, auto_archive_duration: body?.auto_archive_duration ?? 1440, archive_timestamp: new Date().toISOString(), locked: false },
-      };
+      const thread = { ...this.newThread(m[1], body, body?.type ?? 11), applied_tags: body?.applied_tags ?? [] };
       this.threads.set(thread.id, thread);
       if (body?.message) this.remember(thread.id, { ...this.makeMessage(thread.id, body.message), id: thread.id });
       return { status: 201, json: body?.message ? { ...thread, message: this.messages.get(thread.id)?.at(-1) } : thread };
@@ -471,6 +444,24 @@ export class FakeDiscordServer extends EventEmitter {
       flags: body.flags ?? 0,
       timestamp: new Date().toISOString(),
       edited_timestamp: null,
+    };
+  }
+
+  /** A thread object as Discord returns it, for a thread under a message or a forum post. */
+  private newThread(parentId: string, body: any, type: number) {
+    return {
+      id: snowflake(),
+      type,
+      guild_id: this.guildId,
+      parent_id: parentId,
+      name: body?.name ?? 'thread',
+      owner_id: this.botUser.id,
+      last_message_id: null,
+      message_count: 0,
+      member_count: 1,
+      rate_limit_per_user: 0,
+      flags: 0,
+      thread_metadata: { archived: false, auto_archive_duration: body?.auto_archive_duration ?? 1440, archive_timestamp: new Date().toISOString(), locked: false },
     };
   }
 

@@ -3,40 +3,28 @@
  * message safe to show as-is) versus a bug (exit 1).
  */
 
-/** Bad input from a user: the message is safe to show as-is (CLI: exit code 2). */
-export class UserInputError extends Error {
+/** Base of the user-facing errors: `name` is the subclass's own, so logs and `instanceof` agree. */
+abstract class LodestoneError extends Error {
   constructor(message: string) {
     super(message);
-    this.name = 'UserInputError';
+    this.name = new.target.name;
   }
 }
+
+/** Bad input from a user: the message is safe to show as-is (CLI: exit code 2). */
+export class UserInputError extends LodestoneError {}
 
 /** The corpus as a whole cannot be used (no readable document, missing folder). */
-export class CorpusError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'CorpusError';
-  }
-}
+export class CorpusError extends LodestoneError {}
 
 /** The index on disk is missing, stale in format, truncated or corrupt. The message says which and what to do. */
-export class IndexError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'IndexError';
-  }
-}
+export class IndexError extends LodestoneError {}
 
 /** A setting cannot be used (unknown model name, malformed value). */
-export class ConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ConfigError';
-  }
-}
+export class ConfigError extends LodestoneError {}
 
 /** A query embedded with another model than the index was built with would be silently wrong: refused. */
-export class ModelMismatchError extends Error {
+export class ModelMismatchError extends LodestoneError {
   constructor(
     readonly indexModel: string,
     readonly queryModel: string,
@@ -45,11 +33,10 @@ export class ModelMismatchError extends Error {
       `the index was built with embedding model "${indexModel}" but queries would use "${queryModel}"; ` +
         `set EMBEDDING_MODEL to the index's model or rebuild the index with \`npx lodestone ingest --force\``,
     );
-    this.name = 'ModelMismatchError';
   }
 }
 
 /** Errors whose message is for the user (bad input, corpus, index, settings): exit code 2, no stack trace. */
 export function isUserFacingError(error: unknown): error is Error {
-  return error instanceof UserInputError || error instanceof CorpusError || error instanceof IndexError || error instanceof ConfigError || error instanceof ModelMismatchError;
+  return error instanceof LodestoneError;
 }

@@ -44,3 +44,10 @@ export interface DocumentInfo {
   /** sha256 of the raw file bytes: unchanged document ⇒ unchanged passages and vectors. */
   contentHash: string;
 }
+
+/** Passages per kind, for summaries (`ingest`, `sources`). */
+export function countByKind(passages: Iterable<Passage>): Partial<Record<PassageKind, number>> {
+  const byKind: Partial<Record<PassageKind, number>> = {};
+  for (const p of passages) byKind[p.kind] = (byKind[p.kind] ?? 0) + 1;
+  return byKind;
+}

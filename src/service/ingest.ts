@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { DocumentInfo, Passage, PassageKind } from '../core/passage.js';
+import { countByKind, type DocumentInfo, type Passage, type PassageKind } from '../core/passage.js';
 import { ConfigError } from '../core/errors.js';
 import type { TextEmbedder } from '../embedding/embedder-api.js';
 import type { DownloadListener } from '../embedding/hub.js';
@@ -281,12 +281,10 @@ async function ingestNow(opts: IngestOptions): Promise<IngestSummary> {
     progress('index', 1, 1);
     lap('index');
 
-    const byKind: Partial<Record<PassageKind, number>> = {};
-    for (const p of passages) byKind[p.kind] = (byKind[p.kind] ?? 0) + 1;
     return {
       documents: documents.length,
       passages: passages.length,
-      byKind,
+      byKind: countByKind(passages),
       seconds: (performance.now() - started) / 1000,
       stageSeconds: stage,
       model: embedder.modelId,
@@ -318,12 +316,10 @@ function unchangedIndexOf(previous: IndexSnapshot | undefined, request: Extract<
 }
 
 function keptSummary(kept: IndexSnapshot, documents: DocumentInfo[], passages: Passage[], started: number, stageSeconds: IngestSummary['stageSeconds'], warnings: string[]): IngestSummary {
-  const byKind: Partial<Record<PassageKind, number>> = {};
-  for (const p of passages) byKind[p.kind] = (byKind[p.kind] ?? 0) + 1;
   return {
     documents: documents.length,
     passages: passages.length,
-    byKind,
+    byKind: countByKind(passages),
     seconds: (performance.now() - started) / 1000,
     stageSeconds,
     model: kept.manifest.modelId,

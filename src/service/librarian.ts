@@ -6,7 +6,7 @@ import { validateQuestion } from '../answer/validateQuestion.js';
 import { followUpQuestion, type FollowUp } from '../answer/followUp.js';
 import { phrasesFor } from '../answer/messages.js';
 import { namedDocuments } from '../retrieval/documentHints.js';
-import type { DocumentInfo, Passage, PassageKind } from '../core/passage.js';
+import { countByKind, type DocumentInfo, type Passage } from '../core/passage.js';
 import type { TextEmbedder } from '../embedding/embedder-api.js';
 import { Embedder } from '../embedding/embedder.js';
 import { loadHubEmbedder } from '../embedding/select.js';
@@ -327,6 +327,7 @@ class LibrarianImpl implements LibrarianService {
       focusTerms: followUp.focus,
       previousAnswer: options.history?.length ? options.history[options.history.length - 1].answer : undefined,
       englishNames: (text) => g.glossary.englishNames(text),
+      englishName: g.englishName,
       shortNameOf: (docId) => shortName(g.index.document(docId)),
     };
     const composed = this.options.composer ? await this.options.composer.compose({ ...input, history: options.history }) : await composeExtractive(input);
@@ -389,14 +390,8 @@ class LibrarianImpl implements LibrarianService {
   sources(): SourceSummary[] {
     const { index } = this.generation;
     return index.documents.map((doc) => {
-      const byKind: Partial<Record<PassageKind, number>> = {};
-      let passages = 0;
-      for (const p of index.passages) {
-        if (p.docId !== doc.id) continue;
-        passages++;
-        byKind[p.kind] = (byKind[p.kind] ?? 0) + 1;
-      }
-      return { doc, passages, byKind };
+      const mine = index.passages.filter((p) => p.docId === doc.id);
+      return { doc, passages: mine.length, byKind: countByKind(mine) };
     });
   }
 

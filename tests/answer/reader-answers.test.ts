@@ -1,23 +1,13 @@
 /** What a reader sees in an answer: the lead states it, units are whole, near misses are refused, follow-ups move on. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Answer } from '../../src/core/answer.js';
 import type { LibrarianService } from '../../src/service/librarian.js';
 import { englishAmount, leadIsSupported, listItems } from '../../src/answer/lead.js';
 import { questionIntent } from '../../src/answer/intent.js';
-import { makeWorkspace, openLibrarian, removeWorkspace, type Workspace } from '../support/workspace.js';
+import { withLibrarian } from '../support/workspace.js';
 
-let ws: Workspace;
 let librarian: LibrarianService;
-
-beforeAll(async () => {
-  ws = makeWorkspace('reader-answers');
-  librarian = await openLibrarian(ws);
-}, 180_000);
-
-afterAll(async () => {
-  await librarian?.close();
-  removeWorkspace(ws);
-});
+withLibrarian('reader-answers', (l) => (librarian = l));
 
 const quotes = (a: Answer) => a.parts.filter((p) => p.kind === 'quote').map((p) => p.text);
 

@@ -1,20 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { chatReply } from '../../src/cli/chat.js';
 import type { LibrarianService } from '../../src/service/librarian.js';
-import { makeWorkspace, openLibrarian, removeWorkspace, type Workspace } from '../support/workspace.js';
+import { withLibrarian } from '../support/workspace.js';
 
-let ws: Workspace;
 let librarian: LibrarianService;
-
-beforeAll(async () => {
-  ws = makeWorkspace('chat');
-  librarian = await openLibrarian(ws);
-}, 180_000);
-
-afterAll(async () => {
-  await librarian?.close();
-  removeWorkspace(ws);
-});
+withLibrarian('chat', (l) => (librarian = l));
 
 describe('the terminal chat', () => {
   it('answers a plain line with quoted, numbered sources', async () => {

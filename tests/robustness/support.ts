@@ -5,7 +5,8 @@
 import { seededRandom } from '../../src/embedding/svd.js';
 import type { Answer } from '../../src/core/answer.js';
 import { phrasesFor } from '../../src/answer/messages.js';
-import { NEUTRAL_LEAD, NO_SIDE_PASSAGE, SIDE_WORDS } from '../../src/answer/extractive.js';
+import { NEUTRAL_LEAD, NO_SIDE_PASSAGE } from '../../src/answer/extractive.js';
+import { SIDES } from '../../src/answer/intent.js';
 import { searchKey } from '../../src/text/searchKey.js';
 import { DISCORD_LIMITS as L } from '../../src/bot/discordLimits.js';
 import type { RenderedMessage } from '../../src/bot/render.js';
@@ -101,7 +102,7 @@ export function foreignLines(answer: Answer, passageText: (id: string) => string
   const templates = new Set([
     phrases.lead, phrases.noAnswer, phrases.relatedHeading, phrases.sourcesHeading, phrases.needsContext, '',
     NEUTRAL_LEAD[answer.lang], NO_SIDE_PASSAGE[answer.lang],
-    ...Object.values(SIDE_WORDS).map((w) => w.heading[answer.lang]),
+    ...Object.values(SIDES).map((w) => w.heading[answer.lang]),
   ]);
   const bad: string[] = [];
   const quotes: { n: number; sentence: string }[] = [];

@@ -1,20 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { LibrarianService } from '../../src/service/librarian.js';
 import { UserInputError } from '../../src/core/errors.js';
-import { makeWorkspace, openLibrarian, removeWorkspace, type Workspace } from '../support/workspace.js';
+import { withLibrarian } from '../support/workspace.js';
 
-let ws: Workspace;
 let librarian: LibrarianService;
-
-beforeAll(async () => {
-  ws = makeWorkspace('librarian');
-  librarian = await openLibrarian(ws);
-}, 180_000);
-
-afterAll(async () => {
-  await librarian?.close();
-  removeWorkspace(ws);
-});
+withLibrarian('librarian', (l) => (librarian = l));
 
 describe('what the corpus cannot answer', () => {
   it.each([

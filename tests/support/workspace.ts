@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { afterAll, beforeAll } from 'vitest';
 import os from 'node:os';
 import path from 'node:path';
 import { createLibrarian, type LibrarianOptions, type LibrarianService } from '../../src/service/librarian.js';
@@ -28,3 +29,21 @@ export async function openLibrarian(ws: Workspace, extra: Partial<LibrarianOptio
   return createLibrarian({ corpusDir: ws.corpusDir, indexDir: ws.indexDir, model: 'corpus', composer: null, ...extra });
 }
 
+
+/**
+ * A librarian over a private workspace for one test file: built before its tests, closed and removed after.
+ * `set` receives it (tests keep a plain `let librarian`).
+ */
+export function withLibrarian(prefix: string, set: (librarian: LibrarianService) => void): void {
+  let ws: Workspace | undefined;
+  let librarian: LibrarianService | undefined;
+  beforeAll(async () => {
+    ws = makeWorkspace(prefix);
+    librarian = await openLibrarian(ws);
+    set(librarian);
+  }, 180_000);
+  afterAll(async () => {
+    await librarian?.close();
+    removeWorkspace(ws);
+  });
+}
