@@ -81,35 +81,60 @@ export class LexicalIndex {
   }
 
   static build(documents: TermWeights[], params: Bm25Params = DEFAULT_BM25): LexicalIndex {
-    const lists = new Map<string, number[]>();
-    const docLengths: number[] = [];
-    documents.forEach((weights, position) => {
+    return LexicalIndex.buildFrom(documents.length, (position) => documents[position], params);
+  }
+
+  /**
+   * Builds from each passage's terms, asked for one passage at a time and dropped at once: a million
+   * passages' term maps held together exhausted an 8 GB heap. Pass one appends (term id, tf) pairs to
+   * flat typed chunks (outside the JS heap) and counts each term; pass two scatters them, in passage
+   * order, into the sorted postings. Same bytes as building from all the maps at once.
+   */
+  static buildFrom(count: number, termsAt: (position: number) => TermWeights, params: Bm25Params = DEFAULT_BM25): LexicalIndex {
+    const idOf = new Map<string, number>();
+    const names: string[] = [];
+    const postingCount: number[] = [];
+    const pairs = new PairChunks();
+    const docLengths: number[] = new Array<number>(count);
+    const docEnds = new Float64Array(count);
+    for (let position = 0; position < count; position++) {
       let length = 0;
-      for (const [term, tf] of weights) {
-        let list = lists.get(term);
-        if (!list) lists.set(term, (list = []));
-        list.push(position, round(tf));
+      for (const [term, tf] of termsAt(position)) {
+        let id = idOf.get(term);
+        if (id === undefined) {
+          id = names.length;
+          idOf.set(term, id);
+          names.push(term);
+          postingCount.push(0);
+        }
+        postingCount[id]++;
+        pairs.push(id, round(tf));
         length += tf;
       }
-      docLengths.push(round(length));
-    });
-    // sorted terms: the same passages always give the same bytes
-    const terms = [...lists.keys()].sort();
+      docLengths[position] = round(length);
+      docEnds[position] = pairs.length;
+    }
+    idOf.clear();
+    // sorted terms (UTF-16 order, as Array#sort): the same passages always give the same bytes
+    const order = names.map((_, id) => id).sort((a, b) => (names[a] < names[b] ? -1 : names[a] > names[b] ? 1 : 0));
+    const terms = order.map((id) => names[id]);
     const offsets = new Uint32Array(terms.length + 1);
+    const cursor = new Uint32Array(names.length);
     let total = 0;
-    terms.forEach((t, i) => {
-      offsets[i] = total;
-      total += lists.get(t)!.length / 2;
+    order.forEach((id, rank) => {
+      offsets[rank] = total;
+      cursor[id] = total;
+      total += postingCount[id];
     });
     offsets[terms.length] = total;
     const positions = new Uint32Array(total);
     const tfs = new Float32Array(total);
-    terms.forEach((t, i) => {
-      const list = lists.get(t)!;
-      for (let j = 0, at = offsets[i]; j < list.length; j += 2, at++) {
-        positions[at] = list[j];
-        tfs[at] = list[j + 1];
-      }
+    let position = 0;
+    pairs.forEach((id, tf, at) => {
+      while (at >= docEnds[position]) position++;
+      const slot = cursor[id]++;
+      positions[slot] = position;
+      tfs[slot] = tf;
     });
     return new LexicalIndex({ params, docLengths, terms }, offsets, positions, tfs);
   }
@@ -182,6 +207,34 @@ export class LexicalIndex {
       .map(([position, score]) => ({ position, score }))
       .sort((a, b) => b.score - a.score || a.position - b.position)
       .slice(0, k);
+  }
+}
+
+/** Growable (term id, tf) pairs in fixed-size typed chunks: no copying on growth, nothing on the JS heap. */
+class PairChunks {
+  private static readonly SIZE = 1 << 22;
+  private readonly ids: Uint32Array[] = [];
+  private readonly tfs: Float32Array[] = [];
+  length = 0;
+
+  push(id: number, tf: number): void {
+    const at = this.length % PairChunks.SIZE;
+    if (at === 0) {
+      this.ids.push(new Uint32Array(PairChunks.SIZE));
+      this.tfs.push(new Float32Array(PairChunks.SIZE));
+    }
+    this.ids[this.ids.length - 1][at] = id;
+    this.tfs[this.tfs.length - 1][at] = tf;
+    this.length++;
+  }
+
+  forEach(visit: (id: number, tf: number, index: number) => void): void {
+    for (let c = 0, index = 0; c < this.ids.length; c++) {
+      const ids = this.ids[c];
+      const tfs = this.tfs[c];
+      const end = Math.min(PairChunks.SIZE, this.length - c * PairChunks.SIZE);
+      for (let i = 0; i < end; i++, index++) visit(ids[i], tfs[i], index);
+    }
   }
 }
 

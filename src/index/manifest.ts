@@ -31,7 +31,13 @@ export interface IndexManifest {
   chunkerVersion: string;
   /** ISO time of the build. */
   builtAt: string;
+  /** HNSW parameters of whichever engine searches the vectors (hnswlib here, or `vectorStore`'s). */
   hnsw: HnswParams;
+  /**
+   * Absent: the vectors are searched in process through the hnswlib graph stored as hnsw.bin. `pgvector`:
+   * by PostgreSQL (an HNSW index over a `vector(d)` column; `hnsw.ef` is its `hnsw.ef_search`).
+   */
+  vectorStore?: 'pgvector';
   /** BM25 settings used by the lexical index. */
   bm25: { k1: number; b: number };
   /** Size + CRC-32 of every file of the generation (path relative to it) except the manifest itself. */

@@ -2,10 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { crc32 } from 'node:zlib';
 import type { DocumentInfo, Passage } from '../core/passage.js';
-import { DenseIndex, tuneEf } from './dense.js';
+import { DenseIndex, tuneEf, type DenseHit } from './dense.js';
 import { passageLine, PassageLines } from './passageLines.js';
 import { IndexError } from '../core/errors.js';
-import { DEFAULT_BM25, LexicalIndex, passageTerms, type Bm25Params, type LexicalMeta, type TermWeights } from './lexical.js';
+import { DEFAULT_BM25, LexicalIndex, passageTerms, type Bm25Params, type LexicalMeta } from './lexical.js';
 import { DEFAULT_HNSW, INDEX_FORMAT_VERSION, type IndexManifest } from './manifest.js';
 import type { DenseStore, IndexInput, IndexSnapshot, IndexStore, LexicalStore, StagedIndex, WrittenIndex } from './api.js';
 
@@ -38,14 +38,24 @@ export function writeIndex(indexDir: string, input: IndexInput): WrittenIndex {
   return stageIndex(indexDir, input).commit();
 }
 
-interface StagedFiles {
+export interface StagedFiles {
+  /** The staging directory holding every file of the generation. */
+  dir: string;
   manifest: IndexManifest;
   commit(): WrittenIndex;
   discard(): void;
 }
 
+export interface StageOptions {
+  /**
+   * `external`: no hnswlib graph (hnsw.bin) is built; the vectors are searched by another engine (pgvector),
+   * which records its own parameters in the manifest.
+   */
+  dense?: 'hnswlib' | 'external';
+}
+
 /** Writes every file of a new generation under `.tmp-<pid>-…`; nothing is visible until `commit`. */
-function stageIndex(indexDir: string, input: IndexInput): StagedFiles {
+export function stageIndex(indexDir: string, input: IndexInput, options: StageOptions = {}): StagedFiles {
   const { passages, vectors, dims } = input;
   if (vectors.length !== passages.length) {
     throw new IndexError(`${passages.length} passages but ${vectors.length} vectors`);
@@ -67,12 +77,15 @@ function stageIndex(indexDir: string, input: IndexInput): StagedFiles {
     writeFileSynced(path.join(staging, FILES.documents), JSON.stringify(input.documents));
     writePassageLines(path.join(staging, FILES.passages), passages);
     writeFileSynced(path.join(staging, FILES.vectors), packVectors(vectors, dims));
-    const dense = DenseIndex.build(vectors, dims, input.hnsw ?? DEFAULT_HNSW);
-    // ef by measurement on these vectors (explicit params from a caller are kept as they are)
-    const efChoice = input.hnsw ? undefined : tuneEf(dense, vectors);
-    if (efChoice) hnswParams = { ...hnswParams, ef: efChoice.ef };
-    dense.write(path.join(staging, FILES.hnsw));
-    fsyncFile(path.join(staging, FILES.hnsw));
+    let efChoice: ReturnType<typeof tuneEf> | undefined;
+    if (options.dense !== 'external') {
+      const dense = DenseIndex.build(vectors, dims, input.hnsw ?? DEFAULT_HNSW);
+      // ef by measurement on these vectors (explicit params from a caller are kept as they are)
+      efChoice = input.hnsw ? undefined : tuneEf(dense, vectors);
+      if (efChoice) hnswParams = { ...hnswParams, ef: efChoice.ef };
+      dense.write(path.join(staging, FILES.hnsw));
+      fsyncFile(path.join(staging, FILES.hnsw));
+    }
     const lexical = buildLexical(passages, bm25);
     writeFileSynced(path.join(staging, FILES.lexical), JSON.stringify(lexical.metaJSON()));
     writeFileSynced(path.join(staging, FILES.postings), lexical.postingsBytes());
@@ -98,6 +111,7 @@ function stageIndex(indexDir: string, input: IndexInput): StagedFiles {
     fsyncDir(staging);
     input.beforeCommit?.(staging);
     return {
+      dir: staging,
       manifest,
       discard,
       commit: () => {
@@ -121,8 +135,8 @@ function stageIndex(indexDir: string, input: IndexInput): StagedFiles {
 /** Lexical index of the passages, with section heading / table / citing-paragraph context. */
 export function buildLexical(passages: Passage[], bm25: Bm25Params = DEFAULT_BM25): LexicalIndex {
   const byId = new Map(passages.map((p) => [p.id, p]));
-  const docs: TermWeights[] = passages.map((p) => passageTerms(p, (id) => byId.get(id)));
-  return LexicalIndex.build(docs, bm25);
+  // one passage's terms at a time: all of them at once do not fit a heap at a million passages
+  return LexicalIndex.buildFrom(passages.length, (i) => passageTerms(passages[i], (id) => byId.get(id)), bm25);
 }
 
 function commitGeneration(indexDir: string, staging: string): string {
@@ -176,6 +190,9 @@ function processAlive(pid: number): boolean {
   }
 }
 
+/** Nearest passages by position in the generation's passage list (hnswlib in process, or another engine). */
+export type DenseSearch = (vector: Float32Array | number[], k: number, ef?: number) => Promise<DenseHit[]> | DenseHit[];
+
 /** The index as loaded into memory; immutable, so a query holding it is never disturbed by a swap. */
 export class LoadedIndex implements IndexSnapshot {
   private readonly positions: Map<string, number>;
@@ -188,7 +205,7 @@ export class LoadedIndex implements IndexSnapshot {
     readonly documents: DocumentInfo[],
     private readonly passageLines: PassageLines,
     private readonly vectors: Float32Array[],
-    private readonly denseIndex: DenseIndex,
+    private readonly denseSearch: DenseSearch,
     private readonly lexicalIndex: LexicalIndex,
   ) {
     this.positions = new Map(passageLines.ids.map((id, i) => [id, i]));
@@ -230,7 +247,7 @@ export class LoadedIndex implements IndexSnapshot {
   }
 
   readonly dense: DenseStore = {
-    search: async (vector, k, ef) => this.denseIndex.search(vector, k, ef).map((h) => ({ passage: this.passageLines.at(h.position), score: h.score })),
+    search: async (vector, k, ef) => (await this.denseSearch(vector, k, ef)).map((h) => ({ passage: this.passageLines.at(h.position), score: h.score })),
   };
 
   readonly lexical: LexicalStore = {
@@ -310,7 +327,16 @@ export function loadIndex(indexDir: string): LoadedIndex {
   if (!generation) {
     throw new IndexError(`no index in ${indexDir}: run \`npx lodestone ingest\` first`);
   }
-  const dir = path.join(indexDir, generation);
+  return loadGeneration(path.join(indexDir, generation), generation);
+}
+
+export interface LoadOptions {
+  /** Dense search of a generation whose vectors are searched outside this process (manifest `vectorStore`). */
+  externalDense?: (manifest: IndexManifest) => DenseSearch;
+}
+
+/** Loads and verifies one generation directory (every file checked against the manifest's checksums). */
+export function loadGeneration(dir: string, generation: string, options: LoadOptions = {}): LoadedIndex {
   const fail = (what: string): never => {
     throw new IndexError(`index ${dir} is unusable (${what}): rebuild it with \`npx lodestone ingest --force\``);
   };
@@ -336,7 +362,9 @@ export function loadIndex(indexDir: string): LoadedIndex {
   for (const key of ['m', 'efConstruction', 'ef'] as const) wholeNumber(`hnsw.${key}`, manifest.hnsw[key], 1);
   if (typeof manifest.modelId !== 'string' || manifest.modelId === '') fail(`manifest field "modelId" is ${manifest.modelId === undefined ? 'missing' : JSON.stringify(manifest.modelId)}`);
   if (!manifest.checksums || typeof manifest.checksums !== 'object') fail('manifest has no checksums');
-  for (const required of [FILES.documents, FILES.passages, FILES.vectors, FILES.hnsw, FILES.lexical, FILES.postings]) {
+  const external = manifest.vectorStore !== undefined;
+  if (external && !options.externalDense) fail(`its vectors are searched in ${manifest.vectorStore}, which this store cannot reach (set DATABASE_URL)`);
+  for (const required of [FILES.documents, FILES.passages, FILES.vectors, ...(external ? [] : [FILES.hnsw]), FILES.lexical, FILES.postings]) {
     if (!(required in manifest.checksums)) fail(`manifest lists no ${required}`);
   }
   // every file is read once: checked against the manifest, then parsed from the same bytes
@@ -359,7 +387,12 @@ export function loadIndex(indexDir: string): LoadedIndex {
     if (passages.length !== manifest.passageCount) fail(`${passages.length} passages, manifest says ${manifest.passageCount}`);
     const vectors = unpackVectors(bytes.get(FILES.vectors)!, manifest.dimensions);
     if (vectors.length !== passages.length) fail(`${vectors.length} vectors for ${passages.length} passages`);
-    const dense = DenseIndex.read(path.join(dir, FILES.hnsw), manifest.dimensions, passages.length, manifest.hnsw);
+    let dense: DenseSearch;
+    if (external) dense = options.externalDense!(manifest);
+    else {
+      const graph = DenseIndex.read(path.join(dir, FILES.hnsw), manifest.dimensions, passages.length, manifest.hnsw);
+      dense = (vector, k, ef) => graph.search(vector, k, ef);
+    }
     const lexical = LexicalIndex.fromStored(JSON.parse(text(FILES.lexical)) as LexicalMeta, bytes.get(FILES.postings)!);
     if (lexical.size !== passages.length) fail(`lexical index covers ${lexical.size} passages, not ${passages.length}`);
     return new LoadedIndex(dir, generation, manifest, documents, passages, vectors, dense, lexical);
