@@ -17,7 +17,10 @@ export interface QuestionIntent {
 }
 
 const CHANGE = /从多少|由多少|降[到至]了?多少|升[到至]了?多少|增[长加][到至]了?多少|减少[到至]了?多少|变化|how (?:much )?did .{0,40}(?:change|fall|drop|rise|decline|grow)|from what .{0,30} to what|change[sd]? from/i;
-const QUANTITY = /多少|几[个项家种国成倍]|幾[個項家種國成倍]|数量|份额|占比|比例|百分之|how many|how much|what (?:share|percentage|proportion|price|rate|tariff|amount|value|target|sum|figure)|what percent/i;
+const QUANTITY = /多少|几[个项家种国成倍]|幾[個項家種國成倍]|how many|how much|what (?:share|percentage|proportion|price|rate|tariff|amount|value|target|sum|figure)|what percent/i;
+/** Nouns of a figure: they make a question ask for one only when no other question word asks for something else. */
+const QUANTITY_NOUN = /数量|份额|占比|比例|百分之/;
+const OTHER_ASK = /什么|什麼|哪|如何|怎|为何|為何|谁|誰|\b(?:what|how|which|who|why|where)\b/i;
 const DATE = /哪一年|哪年|何年|何时|何時|什么时候|什麼時候|哪一天|哪个月|哪個月|which year|what year|^when\b|\bwhen (?:did|was|were|is|will|does|do|has|had)\b/i;
 const LIST = /哪些|哪几|哪幾|有哪|包括什么|包括哪|列举|列舉|哪[两三四五六七八九十]|几大|幾大|[两三四五六七八九十]大|[两兩二三四五六七八九十]重|which (?:countries|members|sectors|industries|stages|steps|minerals|measures|areas|fields|agencies|laws|pillars|features|ways)|what (?:are|were) the|\blist\b|\bname the\b|what (?:two|three|four|five) /i;
 const WHO = /谁|誰|哪个机构|哪個機構|哪个部门|哪個部門|哪个国家|哪個國家|哪项法|哪項法|哪部法|\bwho\b|which (?:agency|country|organi[sz]ation|department|law|act|body|office)/i;
@@ -40,12 +43,19 @@ const SIDE_PAIRS: [string, string][] = [
   ['绿色', '数字'],
 ];
 
-/** The noun right after 多少 / 几 (多少关税, 多少亿美元的授权 → 授权), or before 是多少 (回收比例是多少 → 回收比例). */
+/**
+ * The noun right after 多少 / 几 (多少关税, 多少亿美元的授权 → 授权), or before 是多少 (回收比例是多少 → 回收比例,
+ * 比例到2027年要达到多少 → 比例); in English the noun of "how many … plants does" or "what share".
+ */
 function askedNounOf(key: string): string | undefined {
   const after = key.match(/(?:多少|几)(?:亿美元|美元|亿|万|个|项|家|种)?(?:的)?(\p{Script=Han}{2,4})/u);
   if (after && !/^(?:是|呢|年|次|降|升|增|减|钱|倍|人)/u.test(after[1])) return after[1].replace(/[？?，,。呢吗].*$/u, '');
-  const before = key.match(/(\p{Script=Han}{2,4})(?:是|为|有|达到?)多少/u);
-  if (before) return before[1];
+  // a time phrase or a modal between the noun and 多少 is not part of the noun
+  const plain = key.replace(/(?:到|在|于|至)?\s*(?:1[89]|20)\d{2}\s*年(?:时|前|底|后)?/gu, '').replace(/(?:要|将|会|能|需要?|应)(?=(?:是|为|有|达到?)多少)/gu, '');
+  const before = plain.match(/(\p{Script=Han}{2,4})(?:是|为|有|达到?)多少/u);
+  if (before) return before[1].split('的').pop() || undefined;
+  const count = key.match(/how many (?:[a-z-]+ ){0,3}?([a-z-]+) (?:does|do|did|are|were|is|was|has|have|had|will|can|could|would|should)\b/);
+  if (count) return count[1];
   const english = key.match(/what (share|percentage|proportion|price|rate|tariff|amount|value|target)/);
   return english?.[1];
 }
@@ -54,7 +64,7 @@ export function questionIntent(question: string): QuestionIntent {
   const key = searchKey(question);
   const types = new Set<AnswerType>();
   if (CHANGE.test(key)) types.add('change');
-  if (QUANTITY.test(key)) types.add('quantity');
+  if (QUANTITY.test(key) || (QUANTITY_NOUN.test(key) && !OTHER_ASK.test(key))) types.add('quantity');
   if (DATE.test(key)) types.add('date');
   if (LIST.test(key)) types.add('list');
   if (WHO.test(key)) types.add('who');

@@ -1,22 +1,39 @@
 import { chineseWords, COMMON_ENGLISH, contentTerms, numbersIn, stemEnglish, STOPWORDS } from '../text/segment.js';
 import { searchKey } from '../text/searchKey.js';
+import type { ExpansionGroup } from '../glossary/glossary.js';
 
 /**
  * Words that say what kind of answer is wanted rather than what it is about; they would make
  * every sentence look relevant. (STOPWORDS in src/text/segment.ts already drops function words.)
  */
-const QUESTION_FRAME_WORDS = new Set([
+export const QUESTION_FRAME_WORDS = new Set([
   '主要', '分别', '认为', '提出', '方面', '多少', '具体', '指出', '一些', '有关', '关于', '问题', '情况', '各是', '是什么',
   '哪几', '怎么样', '为何', '作者', '这个', '那个', '其中', '列', '列了', '里列', '表里', '几个', '哪几个', '那么', '还是',
   'paper', 'article', 'web', 'note', 'notes', 'list', 'listed', 'mention', 'mentioned', 'describe', 'explain', 'say',
   '表', '它', '它的', '们', '年', '月', '日', '他们', '我们', '呢', '又',
   'said', 'way', 'ways', 'run', 'through', 'under', 'does', 'did', 'doe', 'give', 'role', 'play', 'status', 'any', 'some',
+  // English words that ask for a figure or frame the sentence, not what it is about ("what share … hold")
+  'share', 'proportion', 'percentage', 'percent', 'amount', 'number', 'money', 'much', 'many', 'hold', 'include',
+  'contain', 'together', 'according', 'updated', 'current', 'currently', 'time', 'expect', 'expected', 'plan', 'intend',
+  // the same in Chinese: verbs of saying and reaching a figure, and "now"
+  '提到', '提及', '说', '称', '达到', '要', '将', '现在', '目前', '当前', '如今',
 ]);
+
+/** English number words: a passage writes them as digits or Chinese numerals (ten years → 10 年, six → 六国). */
+const NUMBER_WORDS: Record<string, [string, string]> = {
+  two: ['2', '两'], three: ['3', '三'], four: ['4', '四'], five: ['5', '五'], six: ['6', '六'], seven: ['7', '七'],
+  eight: ['8', '八'], nine: ['9', '九'], ten: ['10', '十'], twenty: ['20', '二十'], hundred: ['100', '百'],
+};
 
 /** A question term with a weight (longer and rarer terms count more). */
 export interface QuestionProfile {
   /** Content terms in search-key form (simplified, lower-case). */
   terms: string[];
+  /**
+   * The terms partitioned into question items: the forms one glossary entry or English word expands to are one
+   * item, covered by any of them (永磁体 / 永久磁铁 / 永磁磁铁 for "permanent magnet"); every other term is its own.
+   */
+  groups: string[][];
   /** Numbers as written in the question (41.6%, 2018). */
   numbers: string[];
   /**
@@ -78,32 +95,54 @@ function chineseTerms(key: string): string[] {
  * A Chinese passage cannot contain them, so they stay in the profile as terms no sentence covers: "the
  * capital of France" is not answered by a sentence that merely names 法国.
  */
-export function profileQuestion(question: string, expandedTerms: string[] = [], unbridged: string[] = []): QuestionProfile {
+export function profileQuestion(question: string, expandedTerms: string[] = [], unbridged: string[] = [], expansionGroups: ExpansionGroup[] = []): QuestionProfile {
   const key = searchKey(question);
   const terms = new Set<string>();
+  // forms that stand for a word which only frames the question ("share" → 占比) are no terms of it
+  const sourceWords = (g: ExpansionGroup) => [...contentTerms(g.source)];
+  const framingGroup = (g: ExpansionGroup) => /[a-z]/.test(g.source) && sourceWords(g).every((w) => QUESTION_FRAME_WORDS.has(w));
+  const framing = new Set(expansionGroups.filter(framingGroup).flatMap((g) => g.forms));
+  // English words some expansion stands for: its Chinese forms carry them, the English word itself need not occur
+  const bridged = new Set(expansionGroups.flatMap(sourceWords));
+  const termsOfForm = new Map<string, string[]>();
   for (const t of chineseTerms(key)) terms.add(t);
   // An English question over Chinese text: when the glossary supplied Chinese aliases, they stand in for
   // the English words (which the Chinese passages cannot contain); names such as acronyms still count.
   const latinQuestion = (key.match(/[a-z]/g)?.length ?? 0) > (key.match(/\p{Script=Han}/gu)?.length ?? 0);
   const hanExpansion = expandedTerms.some((t) => /\p{Script=Han}/u.test(t));
   const useLatinWords = !(latinQuestion && hanExpansion);
-  if (useLatinWords) {
-    for (const t of contentTerms(question.replace(/\p{Script=Han}+/gu, ' ').replace(/'s\b|'/g, ' '))) {
-      if (!QUESTION_FRAME_WORDS.has(t)) terms.add(t);
+  for (const t of contentTerms(question.replace(/\p{Script=Han}+/gu, ' ').replace(/'s\b|'/g, ' '))) {
+    if (QUESTION_FRAME_WORDS.has(t)) continue;
+    // over Chinese text, an English word no expansion bridges stays a term the answer must cover (or fail to)
+    // (without groups, which words the expansion stands for is unknown: it is taken to bridge them all)
+    if (useLatinWords || (expansionGroups.length > 0 && !bridged.has(t) && t.length >= 3 && !COMMON_ENGLISH.has(t))) terms.add(t);
+  }
+  const numberGroups: string[][] = [];
+  if (latinQuestion) {
+    for (const word of key.match(/[a-z]+/g) ?? []) {
+      const forms = NUMBER_WORDS[word];
+      if (!forms) continue;
+      terms.delete(word);
+      numberGroups.push(forms);
+      for (const f of forms) terms.add(f);
     }
   }
   for (const raw of expandedTerms) {
+    if (framing.has(raw)) continue;
     const k = searchKey(raw).trim();
     if (!k) continue;
+    const added: string[] = [];
     if (/\p{Script=Han}/u.test(k)) {
-      if (k.length <= 12) terms.add(k);
-      else for (const t of chineseTerms(k)) terms.add(t);
+      if (k.length <= 12) added.push(k);
+      else added.push(...chineseTerms(k));
     } else if (useLatinWords && latinQuestion) {
       // a Chinese question's English aliases (美国 → US) are for retrieval; a Chinese passage need not hold them
-      for (const t of contentTerms(raw)) if (!QUESTION_FRAME_WORDS.has(t)) terms.add(t);
+      for (const t of contentTerms(raw)) if (!QUESTION_FRAME_WORDS.has(t)) added.push(t);
     }
+    for (const t of added) terms.add(t);
+    termsOfForm.set(raw, added);
   }
-  for (const word of unbridged) if (!QUESTION_FRAME_WORDS.has(word) && !STOPWORDS.has(word)) terms.add(word);
+  for (const word of unbridged) if (!QUESTION_FRAME_WORDS.has(word) && !STOPWORDS.has(word) && !NUMBER_WORDS[word]) terms.add(word);
   const names = new Set<string>();
   for (const m of key.matchAll(/《([^》]{2,40})》|“([^”]{2,20})”|"([^"]{2,20})"|「([^」]{2,20})」/g)) {
     const name = (m[1] ?? m[2] ?? m[3] ?? m[4]).trim();
@@ -120,9 +159,35 @@ export function profileQuestion(question: string, expandedTerms: string[] = [], 
   for (const m of key.matchAll(/(?:表|table\s*)(\d{1,2})/g)) tables.add(`表${m[1]}`);
   // Table references are handled as tables, not as terms ("表3" would otherwise demand the literal string).
   for (const t of [...terms]) if (/^表\d+$/.test(t) || /^table$/.test(t) || tables.has(`表${t}`)) terms.delete(t);
+  const numbers = [...new Set(numbersIn(question))].filter((n) => !tables.has(`表${n}`));
+  // a number is its own item (matched as a number): not a term as well
+  for (const t of [...terms]) if (numbers.includes(t)) terms.delete(t);
+  const groups: string[][] = [];
+  const grouped = new Set<string>();
+  const addGroup = (members: string[]) => {
+    const own = [...new Set(members)].filter((t) => terms.has(t) && !grouped.has(t));
+    if (own.length === 0) return;
+    for (const t of own) grouped.add(t);
+    groups.push(own);
+  };
+  for (const g of numberGroups) addGroup(g);
+  for (const g of expansionGroups) {
+    const forms = g.forms.flatMap((f) => termsOfForm.get(f) ?? []);
+    const source = searchKey(g.source);
+    if (/\p{Script=Han}/u.test(source) && !terms.has(source) && [...terms].some((t) => t.includes(source))) {
+      // a synonym of part of a longer question term (全球 in 全球镍储量 → 世界) is for retrieval, not an item
+      for (const t of forms) terms.delete(t);
+      continue;
+    }
+    // a synonym of a phrase of the question that the segmenter split (关键矿物 → 关键 + 矿物; 关键矿产): one item
+    if (/\p{Script=Han}/u.test(source) && !terms.has(source) && key.includes(source)) terms.add(source);
+    addGroup(terms.has(source) ? [source, ...forms] : forms);
+  }
+  for (const t of terms) addGroup([t]);
   return {
     terms: [...terms],
-    numbers: [...new Set(numbersIn(question))].filter((n) => !tables.has(`表${n}`)),
+    groups,
+    numbers,
     names: [...names],
     tables: [...tables],
     asksProvenance: PROVENANCE.test(question),

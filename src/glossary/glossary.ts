@@ -18,6 +18,12 @@ export interface GlossaryJSON {
   codes?: string[];
 }
 
+/** Forms the question expands to, and the words of the question they stand for. */
+export interface ExpansionGroup {
+  source: string;
+  forms: string[];
+}
+
 /** A word pair that only expands questions (imports → 进口); not shown by lookup. */
 export interface BridgeTerm {
   term: string;
@@ -396,6 +402,15 @@ export class Glossary {
    * `{ lexicon: false }` leaves them out, for callers that want curated bridges only).
    */
   expandQuery(question: string, options: { lexicon?: boolean } = {}): string[] {
+    return this.expandQueryGroups(question, options).flatMap((g) => g.forms);
+  }
+
+  /**
+   * expandQuery's forms grouped by what they stand for (one glossary entry, one English word): the composer
+   * counts a group as one question item, covered by any of its forms, and can leave out the groups of words
+   * that only frame the question ("share", "hold").
+   */
+  expandQueryGroups(question: string, options: { lexicon?: boolean } = {}): ExpansionGroup[] {
     const key = searchKey(question).replace(/['’]s\b/g, '');
     const spans: { start: number; end: number; entry: number }[] = [];
     for (const h of this.hanForms) {
@@ -416,45 +431,47 @@ export class Glossary {
     });
     spans.sort((a, b) => b.end - b.start - (a.end - a.start) || a.start - b.start);
     const taken: { start: number; end: number }[] = [];
-    const matched: { start: number; entry: number }[] = [];
+    const matched: { start: number; end: number; entry: number }[] = [];
     for (const s of spans) {
       if (taken.some((t) => s.start < t.end && t.start < s.end && !(t.start === s.start && t.end === s.end))) continue;
       taken.push(s);
-      if (!matched.some((m) => m.entry === s.entry)) matched.push({ start: s.start, entry: s.entry });
+      if (!matched.some((m) => m.entry === s.entry)) matched.push({ start: s.start, end: s.end, entry: s.entry });
     }
     matched.sort((a, b) => a.start - b.start);
-    const out: string[] = [];
+    const out: ExpansionGroup[] = [];
     const seen = new Set<string>();
     // "Table 3" / "Figure 2" / "footnote 4" name the paper's own 表3 / 图2 / 注④.
     for (const m of key.matchAll(/\b(table|figure|fig)\.?\s*(\d+)/g)) {
       const form = (m[1] === 'table' ? '表' : '图') + m[2];
       if (!seen.has(form)) {
         seen.add(form);
-        out.push(form);
+        out.push({ source: m[0], forms: [form] });
       }
     }
-    for (const { entry } of matched) {
+    for (const { start, end, entry } of matched) {
       const e = this.expansionTerms[entry];
+      const forms: string[] = [];
       for (const form of [e.term, ...e.aliases]) {
         if (!HAN.test(form) && !this.codes.has(form)) continue;
         const sk = searchKey(form);
         if (seen.has(sk) || key.includes(sk)) continue;
         seen.add(sk);
-        out.push(sk === form || !HAN.test(form) ? form : toSimplified(form));
+        forms.push(sk === form || !HAN.test(form) ? form : toSimplified(form));
       }
+      if (forms.length) out.push({ source: key.slice(start, end), forms });
     }
     // English words no entry covers: the corpus words whose dictionary sense is that word (curated entries first)
     if (this.lexicon && this.lexicon.size > 0 && options.lexicon !== false) {
       for (const t of tokens) {
         if (t.word.length < 3 || taken.some((s) => t.start < s.end && s.start < t.end)) continue;
-        let added = 0;
+        const forms: string[] = [];
         for (const m of this.lexicon.matches(t.word)) {
-          if (m.score < LEXICON_MIN_SCORE || added >= LEXICON_PER_WORD) break;
+          if (m.score < LEXICON_MIN_SCORE || forms.length >= LEXICON_PER_WORD) break;
           if (seen.has(m.word) || key.includes(m.word)) continue;
           seen.add(m.word);
-          out.push(m.word);
-          added++;
+          forms.push(m.word);
         }
+        if (forms.length) out.push({ source: t.word, forms });
       }
     }
     return out;

@@ -13,7 +13,7 @@ import { loadHubEmbedder } from '../embedding/select.js';
 import type { DownloadListener } from '../embedding/hub.js';
 import { resolveModelSetting } from '../embedding/modelSetting.js';
 import { UnavailableEmbedder } from '../embedding/unavailable.js';
-import { Glossary } from '../glossary/glossary.js';
+import { Glossary, type ExpansionGroup } from '../glossary/glossary.js';
 import { loadCuratedGlossary } from '../glossary/curated.js';
 import { englishName, readIndexLexicon, type Lexicon } from '../glossary/lexicon.js';
 import { citeChoices, citePassage } from '../cite/cite.js';
@@ -205,12 +205,15 @@ async function indexModel(index: IndexSnapshot, options: LibrarianOptions): Prom
  * alias, Chinese words that occur nowhere in it. The composer counts them as uncovered, so a question about
  * something else ("the capital of France", 量子计算) is not "answered" by a sentence that shares its other words.
  */
-async function absentWords(question: string, g: Generation, confirmed: Set<string> = new Set()): Promise<string[]> {
+async function absentWords(question: string, g: Generation, confirmed: Set<string> = new Set(), groups: ExpansionGroup[] = []): Promise<string[]> {
   const key = searchKey(question);
   const english = [...contentTerms(key.replace(/\p{Script=Han}+/gu, ' '))].filter((word) => /^[a-z]{3,}$/.test(word) && !COMMON_ENGLISH.has(word));
   const chinese = chineseWords(key).filter((word) => word.length >= 2 && !STOPWORDS.has(word));
   // a word only the dictionary bridges counts as bridged when its Chinese is confirmed (see confirmedExpansion)
-  const bridged = (word: string) => g.glossary.expandQuery(word, { lexicon: false }).length > 0 || g.glossary.expandQuery(word).some((zh) => confirmed.has(zh));
+  // so does a word inside a phrase the glossary expands ("permanent" in "permanent magnet")
+  const inPhrase = new Set(groups.flatMap((group) => [...contentTerms(group.source)]));
+  const bridged = (word: string) =>
+    inPhrase.has(word) || g.glossary.expandQuery(word, { lexicon: false }).length > 0 || g.glossary.expandQuery(word).some((zh) => confirmed.has(zh));
   const candidates = [...new Set([...english, ...chinese])].filter((word) => !bridged(word));
   const frequencies = await Promise.all(candidates.map((word) => g.index.lexical.documentFrequency(word)));
   return candidates.filter((_, i) => frequencies[i] === 0);
@@ -233,6 +236,12 @@ function confirmedExpansion(question: string, g: Generation, results: ScoredPass
     lexiconOnly.filter((t) => retrieved.some((text) => text.includes(searchKey(t)) && (curatedHan.length === 0 || curatedHan.some((c) => text.includes(c))))),
   );
   return { terms: all.filter((t) => curated.has(t) || confirmed.has(t)), confirmed };
+}
+
+/** The expansion's groups, each keeping only the forms confirmedExpansion kept. */
+function keptGroups(groups: ExpansionGroup[], kept: string[]): ExpansionGroup[] {
+  const keep = new Set(kept);
+  return groups.map((g) => ({ source: g.source, forms: g.forms.filter((f) => keep.has(f)) })).filter((g) => g.forms.length > 0);
 }
 
 /** Author and year ("周亚敏 2024"), else the title: a comparison heading per document. */
@@ -313,6 +322,7 @@ class LibrarianImpl implements LibrarianService {
     }
     const composeStart = performance.now();
     const documents = g.index.documents;
+    const groups = keptGroups(g.glossary.expandQueryGroups(searchQuery), expansion.terms);
     const input: ComposeInput = {
       // sentences are scored against the standalone question (a follow-up's carried-over context included)
       question: searchQuery,
@@ -321,7 +331,8 @@ class LibrarianImpl implements LibrarianService {
       passageById: (id) => g.index.byId(id),
       titleOf: (docId) => g.index.document(docId)?.title ?? docId,
       expandedTerms: expansion.terms,
-      unbridgedTerms: await absentWords(searchQuery, g, expansion.confirmed),
+      expansionGroups: groups,
+      unbridgedTerms: await absentWords(searchQuery, g, expansion.confirmed, groups),
       // a follow-up's own question names the document, not the carried context
       namedDocIds: namedDocuments(question, documents),
       focusTerms: followUp.focus,

@@ -77,6 +77,45 @@ describe('calibrated refusal', () => {
     expect(a.text).not.toMatch(/= ".*\[\d+\]$/m);
   });
 
+  it.each([
+    // the cobalt row of 表3 has no Congo: both rare items must meet in the passage that holds the figure
+    'What percentage of America\'s cobalt imports come from Congo?',
+    // a count of something the corpus never counts (the English noun has no Chinese in the corpus)
+    'How many rare-earth smelters does China run?',
+  ])('an English near miss is refused: %s', async (question) => {
+    const a = await librarian.ask(question);
+    expect(a.supported).toBe(false);
+  });
+
+  it.each([
+    // the forms of one glossary entry are one item, covered by any of them (永磁体 / 永久磁铁 / 永磁磁铁)
+    ['According to the paper, how large is China\'s share of the world permanent magnet market?', '87%'],
+    // "ten" is 10 in the passage; "money" and "how much" only frame the question
+    ['How much money does the Inflation Reduction Act plan to invest in the next ten years?', '369'],
+  ])('an English question answered through the glossary: %s', async (question, figure) => {
+    const a = await librarian.ask(question);
+    expect(a.supported).toBe(true);
+    expect(a.text).toContain(figure);
+  });
+
+  it.each([
+    // a time phrase between the noun and 多少 is not the asked noun (比例, not 年要)
+    ['到2027年，电池关键矿物来自美国或自由贸易协定国家的比例要达到多少？', '80%'],
+    // 锂和钴: each part must be in the passage, not the phrase
+    ['沙利文提到美国现在生产多少锂和钴？', '13%'],
+  ])('a Chinese figure question is answered: %s', async (question, figure) => {
+    const a = await librarian.ask(question);
+    expect(a.supported).toBe(true);
+    expect(a.text).toContain(figure);
+  });
+
+  it('比例 in a question that asks for a method does not make it a figure question', async () => {
+    expect(questionIntent('财政部采用什么办法来计算电池中关键矿物的比例？').types.has('quantity')).toBe(false);
+    const a = await librarian.ask('财政部采用什么办法来计算电池中关键矿物的比例？');
+    expect(a.supported).toBe(true);
+    expect(a.text).toContain('三步走');
+  });
+
   it('quote counts stay small: padding such as bibliography footnotes is not quoted', async () => {
     const a = await librarian.ask('美国能源部2020年发布的关键矿物供应链战略提出了哪三大支柱？');
     expect(a.supported).toBe(true);
