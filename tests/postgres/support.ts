@@ -1,0 +1,41 @@
+/**
+ * A throwaway database per test file on the machine's PostgreSQL (PG_TEST_URL, default
+ * postgres://postgres@127.0.0.1:5432/test). An unreachable server fails the suite: it never skips.
+ */
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+
+export const ADMIN_URL = process.env.PG_TEST_URL || 'postgres://postgres@127.0.0.1:5432/test';
+
+export interface TestDatabase {
+  url: string;
+  name: string;
+  drop(): Promise<void>;
+}
+
+async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: ADMIN_URL, connectionTimeoutMillis: 10_000 });
+  try {
+    await client.connect();
+  } catch (error) {
+    throw new Error(`tests/postgres needs PostgreSQL at ${ADMIN_URL} (start it with \`pg_ctlcluster --skip-systemctl-redirect 15 main start\`): ${(error as Error).message}`);
+  }
+  try {
+    return await work(client);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/** CREATE DATABASE lodestone_test_<random>; `drop()` removes it (closing what is still connected). */
+export async function freshDatabase(): Promise<TestDatabase> {
+  const name = `lodestone_test_${randomBytes(6).toString('hex')}`;
+  await admin((c) => c.query(`CREATE DATABASE ${name}`));
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    name,
+    drop: () => admin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
+  };
+}
