@@ -153,7 +153,7 @@ function hanCount(text: string): number {
 }
 
 /** A bibliography entry or bare link: worth quoting only when the question asks for a source. */
-const BIBLIOGRAPHY = /https?:\/\/|www\.|访问时间|訪問時間|\bVol\.\s*\d|\bpp\.\s*\d|\bNo\.\s*\d|参见|參見|转引自|轉引自|出版社/i;
+const BIBLIOGRAPHY = /https?:\/\/|www\.|访问时间|訪問時間|\bVol\.\s*\d|\bpp\.\s*\d|\bNo\.\s*\d|参见|參見|转引自|轉引自|出版社|[载載]《[^》]+》[，,]\s*\d{4}\s*年第|第\s*\d+[—–-]\d+\s*[页頁]/i;
 
 /** Gather passages to quote from: the top results plus the footnotes the top paragraphs link to. */
 function gatherPassages(input: ComposeInput): { passage: Passage; score: number; rank: number; linked: boolean }[] {
@@ -484,6 +484,38 @@ function completeSides(chosen: Candidate[], candidates: Candidate[], sides: Side
   }
 }
 
+const YEAR = /^(?:1[89]|20)\d{2}$/;
+
+/**
+ * When the two documents answer a figure or date question with different figures, say so (the quotes above
+ * hold both): "两篇文献给出的数字不同（甲：54；乙：32）". Only the figures of each side's quotes that are about what
+ * was asked (a quote covering one of the question's items) are compared.
+ */
+function differingFigures(sides: Side[], quoted: Candidate[], intent: QuestionIntent, lang: QuestionLang): string | undefined {
+  const wantsDate = intent.types.has('date');
+  if (!wantsDate && !intent.types.has('quantity') && !intent.types.has('change')) return undefined;
+  const figures = sides.map((side) => {
+    const set = new Set<string>();
+    for (const c of quoted) {
+      if (!side.test(c) || c.covers.size === 0) continue;
+      for (const n of numbersIn(c.text)) if (YEAR.test(n) === wantsDate) set.add(n);
+    }
+    return { name: side.heading.replace(/[:：]$/, ''), figures: [...set] };
+  });
+  if (figures.length < 2 || figures.some((f) => f.figures.length === 0)) return undefined;
+  const [a, b] = figures;
+  if (a.figures.some((x) => b.figures.some((y) => sameNumber(x, y)))) return undefined;
+  const list = (f: { name: string; figures: string[] }) => `${f.name}${lang === 'en' ? ': ' : '：'}${f.figures.slice(0, 3).join(lang === 'en' ? ', ' : '、')}`;
+  switch (lang) {
+    case 'en':
+      return `(The two documents give different ${wantsDate ? 'dates' : 'figures'} — ${list(a)}; ${list(b)}. Check what each refers to.)`;
+    case 'zh-Hant':
+      return `（兩篇文獻給出的${wantsDate ? '時間' : '數字'}不同——${list(a)}；${list(b)}。請核對各自所指。）`;
+    default:
+      return `（两篇文献给出的${wantsDate ? '时间' : '数字'}不同——${list(a)}；${list(b)}。请核对各自所指。）`;
+  }
+}
+
 export const NO_SIDE_PASSAGE: Record<QuestionLang, string> = {
   'zh-Hans': '（文献中没有关于这一方的段落。）',
   'zh-Hant': '（文獻中沒有關於這一方的段落。）',
@@ -557,6 +589,8 @@ export async function composeExtractive(input: ComposeInput): Promise<ComposedAn
       }
     }
     for (const c of groups.flat()) if (!placed.has(c)) pushQuote(c);
+    const differ = intent.bothDocuments ? differingFigures(sides, groups.flat(), intent, input.lang) : undefined;
+    if (differ) parts.push({ kind: 'prose', text: differ });
   } else {
     for (const c of groups.flat()) pushQuote(c);
   }
@@ -578,7 +612,9 @@ function noAnswer(input: ComposeInput, candidates: Candidate[]): ComposedAnswer 
   const phrases = phrasesFor(input.lang);
   const related: Citation[] = [];
   const seen = new Set<string>();
-  for (const c of [...candidates].sort((a, b) => b.relevance - a.relevance)) {
+  // the best sentences of the closest passages; when every sentence was set aside (bibliography notes), the passages
+  const closest = candidates.length ? [...candidates].sort((a, b) => b.relevance - a.relevance) : input.results.map((r) => ({ passage: r.passage, text: r.passage.text, score: r.score }));
+  for (const c of closest) {
     if (seen.has(c.passage.id) || related.length >= 3) continue;
     seen.add(c.passage.id);
     related.push(citationFor(related.length + 1, c.passage, c.text, c.score, input.titleOf));

@@ -17,6 +17,8 @@ export const QUESTION_FRAME_WORDS = new Set([
   'contain', 'together', 'according', 'updated', 'current', 'currently', 'time', 'expect', 'expected', 'plan', 'intend',
   // the same in Chinese: verbs of saying and reaching a figure, and "now"
   '提到', '提及', '说', '称', '达到', '要', '将', '现在', '目前', '当前', '如今',
+  // a question about both documents names them, the passages do not
+  '两篇', '两篇文献', '文献', '两份', '两份文献', '论文', '文章', '各自',
 ]);
 
 /** English number words: a passage writes them as digits or Chinese numerals (ten years → 10 年, six → 六国). */
@@ -65,14 +67,15 @@ function chineseTerms(key: string): string[] {
     const flush = () => {
       if (chunk.length === 0) return;
       const hasSingle = chunk.some((w) => w.length === 1);
-      if (hasSingle && chunk.length > 1) {
+      // joined back, single characters may spell a frame word (两 + 篇 → 两篇): no term then
+      if (hasSingle && chunk.length > 1 && !QUESTION_FRAME_WORDS.has(chunk.join(''))) {
         out.push(chunk.join(''));
         // the joined run is matched by bigrams, where a short word next to a long one (美国+钴) is lost:
         // keep a lone character that follows a full word (钴, 镍, 锂 …) as a term of its own
         chunk.forEach((w, i) => {
           if (w.length === 1 && i > 0 && chunk[i - 1].length > 1) out.push(w);
         });
-      } else out.push(...chunk);
+      } else if (!hasSingle || chunk.length === 1) out.push(...chunk);
       chunk = [];
     };
     for (const w of chineseWords(run)) {

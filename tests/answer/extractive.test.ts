@@ -1,3 +1,5 @@
+import type { Passage } from '../../src/core/passage.js';
+import { searchKey } from '../../src/text/searchKey.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { ANSWER_BODY_MAX_CHARS, ANSWER_MAX_CHARS, composeExtractive, type ComposedAnswer } from '../../src/answer/extractive.js';
@@ -110,5 +112,26 @@ describe('composeExtractive', () => {
     const answer = await ask('美國的武器化戰略核心目標是什麼？');
     const sentences = quotes(answer).map(([s]) => s);
     expect(new Set(sentences).size).toBe(sentences.length);
+  });
+
+  it('when the two documents give different figures for the same thing, both are quoted and the answer says they differ', async () => {
+    const passage = (id: string, docId: string, text: string): Passage => ({ id, docId, kind: 'paragraph', label: `${docId} ¶1`, text, searchKey: searchKey(text), sectionPath: [], ordinal: 1, footnotes: [], citedBy: [] });
+    const paper = passage('p1', 'paper', '美国的关键矿物清单共列出 50 种矿物。');
+    const article = passage('a1', 'article', '美國關鍵礦物清單目前已更新至包含54種礦物。');
+    const answer = await composeExtractive({
+      question: '两篇文献分别说美国的关键矿物清单列了多少种矿物？',
+      lang: 'zh-Hans',
+      results: [
+        { passage: paper, score: 0.9 },
+        { passage: article, score: 0.8 },
+      ],
+      passageById: (id) => [paper, article].find((p) => p.id === id),
+      titleOf: (docId) => docId,
+    });
+    expect(answer.supported).toBe(true);
+    expect(answer.text).toContain('50 种矿物');
+    expect(answer.text).toContain('54種礦物');
+    const note = answer.parts.find((p) => p.kind === 'prose');
+    expect(note?.text).toMatch(/数字不同.*50.*54|数字不同.*54.*50/);
   });
 });
