@@ -1,4 +1,5 @@
 import type { ExpansionGroup } from '../glossary/glossary.js';
+import { bigrams } from '../glossary/similarity.js';
 import type { Passage } from '../core/passage.js';
 import { searchKey } from '../text/searchKey.js';
 import { contentTerms, numbersIn } from '../text/segment.js';
@@ -130,17 +131,10 @@ function questionItems(profile: QuestionProfile, sentenceKeys: string[], focus: 
   return items;
 }
 
-function bigrams(key: string): Set<string> {
-  const s = new Set<string>();
-  const compact = key.replace(/\s+/g, '');
-  for (let i = 0; i + 1 < compact.length; i++) s.add(compact.slice(i, i + 2));
-  return s;
-}
-
 /** Near-duplicate: most of the shorter sentence's bigrams occur in the other (the web article repeats itself). */
 function nearDuplicate(a: string, b: string): boolean {
-  const ba = bigrams(a);
-  const bb = bigrams(b);
+  const ba = new Set(bigrams(a.replace(/\s+/g, '')));
+  const bb = new Set(bigrams(b.replace(/\s+/g, '')));
   const [small, large] = ba.size <= bb.size ? [ba, bb] : [bb, ba];
   if (small.size === 0) return true;
   let shared = 0;
