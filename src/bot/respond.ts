@@ -1,5 +1,5 @@
 /** Sending rendered messages: edit the deferred reply, follow up with the rest; never ping anyone. */
-import { MessageFlags, type BaseInteraction, type MessageCreateOptions, type RepliableInteraction } from 'discord.js';
+import { MessageFlags, type BaseInteraction, type Message, type MessageCreateOptions, type RepliableInteraction } from 'discord.js';
 import type { QuestionLang } from '../core/answer.js';
 import { detectLang } from '../text/language.js';
 import type { RenderedMessage } from './render.js';
@@ -50,6 +50,21 @@ export async function replyEphemeral(interaction: RepliableInteraction, content:
     if (interaction.deferred && !interaction.replied) await interaction.deleteReply().catch(() => undefined);
     await interaction.followUp(payload);
   }
+}
+
+/**
+ * The words of a message a context-menu command was used on: its text without Discord's markup (mentions,
+ * custom emoji, timestamps, quote and emphasis marks), or, for a message that is all embed (a bot's answer,
+ * a link preview), the embeds' titles and descriptions.
+ */
+export function messageText(message: Pick<Message, 'content' | 'embeds'>): string {
+  const raw = message.content?.trim() ? message.content : message.embeds.map((e) => [e.title, e.description].filter(Boolean).join('\n')).join('\n');
+  return raw
+    .replace(/<(?:@[!&]?|#)\d+>|<a?:\w+:\d+>|<t:-?\d+(?::\w)?>/g, ' ')
+    .replace(/^\s*>+\s?/gm, '')
+    .replace(/(\*\*|__|~~|\|\||`+)/g, '')
+    .replace(/[ \t]+/g, ' ')
+    .trim();
 }
 
 export function toMessageOptions(m: RenderedMessage): MessageCreateOptions {

@@ -126,6 +126,20 @@ program
   });
 
 program
+  .command('check')
+  .description('find the passages that support a claim, or say that they give other figures or none does')
+  .argument('[claim...]', 'the claim (simplified, traditional Chinese or English)')
+  .option('--json', 'print JSON')
+  .action(async (words: string[], options: { json?: boolean }) => {
+    const librarian = await openLibrarian(resolveDirs(globals()));
+    const { claimCheckJson, claimCheckText } = await import('./check.js');
+    const check = await librarian.findSources(words.join(' '));
+    console.log(options.json ? JSON.stringify(claimCheckJson(check)) : claimCheckText(check));
+    // like grep: 0 when every sentence is supported, 1 otherwise (scripts can check claims)
+    if (check.verdict !== 'supported') process.exitCode = 1;
+  });
+
+program
   .command('sources')
   .description('the documents in the index, with metadata and passage counts')
   .option('--json', 'print JSON')

@@ -2,8 +2,10 @@ import type { Answer, QuestionLang, ScoredPassage } from '../core/answer.js';
 import type { DocumentInfo, Passage, PassageKind } from '../core/passage.js';
 import type { GlossaryEntry } from '../glossary/entry.js';
 import type { Choice } from '../text/choice.js';
+import type { ClaimCheck } from './claim-check.js';
 
 export type { Choice } from '../text/choice.js';
+export type { ClaimCheck, ClaimEvidence, ClaimFinding, ClaimVerdict, FigureConflict } from './claim-check.js';
 
 export interface TermResult {
   query: string;
@@ -40,6 +42,8 @@ export interface Librarian {
   termChoices(prefix: string): Choice[];
   cite(idOrWords: string): Promise<CiteResult | null>;
   citeChoices(prefix: string): Choice[];
+  /** The passages that support each sentence of a claim, those that give other figures, or the closest when none does. */
+  findSources(claim: string, options?: { lang?: QuestionLang }): Promise<ClaimCheck>;
   sources(): SourceSummary[];
   passage(id: string): Passage | undefined;
   /** Model id and passage count, for footers and /help. */

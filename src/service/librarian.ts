@@ -29,6 +29,7 @@ import { detectLang } from '../text/language.js';
 import { chineseWords, COMMON_ENGLISH, contentTerms, STOPWORDS } from '../text/segment.js';
 import { searchKey } from '../text/searchKey.js';
 import { ingest, indexIsStale, type IngestSummary } from './ingest.js';
+import { findSources, type ClaimCheck, type ClaimCheckDeps } from './claim-check.js';
 import { UserInputError } from '../core/errors.js';
 import { type AskOptions, type Choice, type CiteResult, type Librarian, type SourceSummary, type TermResult } from './librarian-api.js';
 
@@ -396,6 +397,16 @@ class LibrarianImpl implements LibrarianService {
 
   citeChoices(prefix: string): Choice[] {
     return citeChoices(prefix.slice(0, 100), this.generation.index.passages);
+  }
+
+  findSources(claim: string, options: { lang?: QuestionLang } = {}): Promise<ClaimCheck> {
+    const g = this.generation;
+    const deps: ClaimCheckDeps = {
+      search: async (q, k) => (await g.retriever.search(q, k)).results,
+      bridges: (q) => g.glossary.expandQueryGroups(q),
+      titleOf: (docId) => g.index.document(docId)?.title ?? docId,
+    };
+    return findSources(claim, deps, options);
   }
 
   sources(): SourceSummary[] {

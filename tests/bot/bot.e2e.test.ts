@@ -18,9 +18,10 @@ import { startDiscordServer, type FakeDiscordServer, type RecordedCall } from '.
 import { autocomplete, buttonClick, forumPost, guildMessage, makeUser, MANAGE_GUILD, selectChoice, slashCommand, subcommand, withPermissions } from '../support/discord-payloads.js';
 import { snowflake } from '../support/discord-server.js';
 import { discordSchema, SCHEMA_SKIP_REASON } from './discord-schema.js';
+import { isCallback, isEdit, recording as recordingInto } from './e2e-helpers.js';
 
 const TOKEN = 'MTIzNDU2Nzg5MDEyMzQ1Njc4.test-token.never-logged-xyz';
-const COMMAND_NAMES = ['ask', 'cite', 'config', 'help', 'search', 'sources', 'term'];
+const COMMAND_NAMES = ['Ask Lodestone about this', 'Find sources for this', 'ask', 'cite', 'config', 'help', 'search', 'sources', 'term'];
 const ROOT = join(import.meta.dirname, '..', '..');
 const CORPUS = existsSync(join(ROOT, 'corpus')) && readdirSync(join(ROOT, 'corpus')).some((f) => /\.(md|txt)$/.test(f)) ? join(ROOT, 'corpus') : SHARED_CORPUS_DIR;
 
@@ -29,26 +30,8 @@ let bot: RunningBot;
 let real: LibrarianService;
 let work: string;
 const asked: { question: string; options?: AskOptions }[] = [];
+const recording = (librarian: Librarian) => recordingInto(librarian, asked);
 const logLines: string[] = [];
-
-/** The real librarian, with its questions recorded so tests can see what the bot asked. */
-function recording(librarian: Librarian): Librarian {
-  return new Proxy(librarian, {
-    get(target, prop) {
-      if (prop === 'ask') {
-        return (question: string, options?: AskOptions) => {
-          asked.push({ question, options });
-          return target.ask(question, options);
-        };
-      }
-      const value = (target as any)[prop];
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  });
-}
-
-const isCallback = (interactionId: string) => (c: RecordedCall) => c.method === 'POST' && c.path.startsWith(`/interactions/${interactionId}/`);
-const isEdit = (token: string) => (c: RecordedCall) => c.method === 'PATCH' && c.path.includes(`/${token}/messages/@original`);
 
 /** Sends an interaction through the gateway; resolves with its callback and how long the ack took. */
 async function dispatchInteraction(payload: any) {
@@ -130,7 +113,7 @@ describe('Discord bot against a local Discord-compatible server', () => {
     const refused = await dispatchInteraction(subcommand(server, member, 'config', 'visibility', { public: true }));
     expect(refused.callback.body).toMatchObject({ type: 4, data: { flags: 64 } });
     expect(refused.callback.body.data.content).toMatch(/Manage Server/);
-    expect(bot.services.settings.get(server.guildId).publicAnswers).toBeUndefined();
+    expect((await bot.services.settings.get(server.guildId)).publicAnswers).toBeUndefined();
 
     const registered = await server.waitForCall((c) => c.method === 'PUT' && c.path.endsWith('/commands'));
     expect(String(registered.body.find((c: any) => c.name === 'config').default_member_permissions)).toBe(String(MANAGE_GUILD));

@@ -45,6 +45,7 @@ export function fakeLibrarian(calls: { question: string; options?: AskOptions }[
       return passage ? { passage, citation: `“${passage.text}” — ${passage.label}，${title}`, title } : null;
     },
     citeChoices: () => passages.map((p) => ({ name: p.label, value: p.id })),
+    findSources: async (claim) => ({ text: claim, lang: detectLang(claim), verdict: 'unsupported', findings: [], unchecked: 0 }),
     sources: () => [],
     passage: (id) => passages.find((p) => p.id === id),
     describe: () => ({ model: 'corpus-static', passages: 2, documents: 1 }),

@@ -1,4 +1,4 @@
-import { MessageFlags, SlashCommandBuilder, type ChatInputCommandInteraction } from 'discord.js';
+import { MessageFlags, SlashCommandBuilder, type ChatInputCommandInteraction, type RepliableInteraction } from 'discord.js';
 import { detectLang } from '../../text/language.js';
 import { listedCitations, renderAnswer } from '../render.js';
 import { replyWith, withScript } from '../respond.js';
@@ -29,8 +29,13 @@ export const rateLimited = true;
 
 export async function execute(interaction: ChatInputCommandInteraction, services: BotServices): Promise<void> {
   const question = interaction.options.getString('question', true).trim();
-  const settings = effectiveSettings(services, interaction.guildId);
-  const isPublic = interaction.options.getBoolean('public') ?? settings.publicAnswers;
+  await answerQuestion(interaction, services, question, interaction.options.getBoolean('public') ?? undefined);
+}
+
+/** Answers `question` in the interaction's reply (also "Ask Lodestone about this"), public per the server's default unless told. */
+export async function answerQuestion(interaction: RepliableInteraction, services: BotServices, question: string, publicAnswer?: boolean): Promise<void> {
+  const settings = await effectiveSettings(services, interaction.guildId);
+  const isPublic = publicAnswer ?? settings.publicAnswers;
   // acknowledge first: retrieval may take longer than Discord's 3 s window
   await interaction.deferReply(isPublic ? {} : { flags: MessageFlags.Ephemeral });
   const started = Date.now();
