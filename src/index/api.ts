@@ -53,6 +53,8 @@ export interface IndexSnapshot {
   document(docId: string): DocumentInfo | undefined;
   /** The stored vector of a passage (ingest reuses the vectors of unchanged passages). */
   vectorOf(id: string): Float32Array | undefined;
+  /** Local path of a file stored with this generation (`IndexInput.attachments`), when it has one by that name. */
+  attachment?(name: string): string | undefined;
   readonly dense: DenseStore;
   readonly lexical: LexicalStore;
 }
@@ -73,6 +75,11 @@ export interface IndexInput {
   bm25?: Bm25Params;
   /** Directory with the corpus embedding model's files, stored with the generation. */
   modelDir?: string;
+  /**
+   * Other files stored with the generation, name → local path (the corpus's curated glossary): what a
+   * process serving the index without the corpus folder (a worker reading it from PostgreSQL) still needs.
+   */
+  attachments?: Record<string, string>;
   build?: Record<string, unknown>;
   /** Test hook: called after the generation's files are written, before it is committed. */
   beforeCommit?: (stagingDir: string) => void;

@@ -116,51 +116,61 @@ export interface EfChoice {
 }
 
 /** Search-time ef values tried, smallest first: the first that reaches the target wins. */
-const EF_LADDER = [32, 64, 100, 128, 192, 256, 384, 512, 768, 1024, 1536, 2048];
+export const EF_LADDER = [32, 64, 100, 128, 192, 256, 384, 512, 768, 1024, 1536, 2048];
+
+/** The ef values tried from `floor` up (at most `max`: pgvector's `hnsw.ef_search` stops at 1000). */
+export function efLadder(floor: number, max = Infinity): number[] {
+  return [floor, ...EF_LADDER.filter((ef) => ef > floor && ef <= max)];
+}
 
 /**
- * Chooses ef by measurement on the index just built: sample queries are blends of two stored vectors (a
- * question touching two passages), deterministic for the same vectors; the smallest ef whose top-k recall
- * against brute force reaches `target` is kept (the largest tried otherwise). Small corpora stay at the
- * floor; a large, crowded one gets the ef it needs instead of a constant that was only right for one size.
+ * Sample queries for choosing ef: blends of two stored vectors (a question touching two passages),
+ * deterministic for the same vectors, with their exact top-k.
  */
-export function tuneEf(index: DenseIndex, vectors: Float32Array[], options: { target?: number; k?: number; sample?: number; floor?: number } = {}): EfChoice {
-  const target = options.target ?? 0.99;
-  const k = Math.min(options.k ?? 10, vectors.length);
-  const floor = options.floor ?? index.params.ef;
-  const ladder = [floor, ...EF_LADDER.filter((ef) => ef > floor)];
-  if (vectors.length <= k || k === 0) return { ef: floor, recall: 1, queries: 0 };
-  const sample = Math.min(options.sample ?? 100, vectors.length);
-  const stride = vectors.length / sample;
+export function tuningQueries(vectors: Float32Array[], k: number, sample = 100): { queries: Float32Array[]; exact: DenseHit[][] } {
+  const count = Math.min(sample, vectors.length);
+  const stride = vectors.length / count;
   const queries: Float32Array[] = [];
-  for (let i = 0; i < sample; i++) {
+  for (let i = 0; i < count; i++) {
     const a = vectors[Math.floor(i * stride)];
     const b = vectors[Math.floor((i * stride * 7919 + 1) % vectors.length)];
     const q = new Float32Array(a.length);
     for (let d = 0; d < q.length; d++) q[d] = a[d] + b[d];
     queries.push(q);
   }
-  const exact = queries.map((q) => bruteForceSearch(vectors, q, k));
-  let best: EfChoice = { ef: floor, recall: 0, queries: sample };
-  for (const ef of ladder) {
-    const recall = recallAt(index, queries, exact, k, ef);
-    best = { ef, recall, queries: sample };
-    if (recall >= target) break;
-  }
-  return best;
+  return { queries, exact: queries.map((q) => bruteForceSearch(vectors, q, k)) };
 }
 
-function recallAt(index: DenseIndex, queries: Float32Array[], exact: DenseHit[][], k: number, ef: number): number {
-  const probe = index.withEf(ef);
-  let found = 0;
+/** Share of the exact top-k found, over all queries; ties at the k-th score make either neighbour correct. */
+export function recallAgainst(exact: DenseHit[][], found: DenseHit[][]): number {
+  let hits = 0;
   let wanted = 0;
-  queries.forEach((q, i) => {
-    const truth = exact[i];
+  exact.forEach((truth, i) => {
     const kth = truth[truth.length - 1]?.score ?? 0;
     const ids = new Set(truth.map((h) => h.position));
     wanted += truth.length;
-    // ties at the k-th score make either neighbour correct
-    for (const h of probe.search(q, k)) if (ids.has(h.position) || h.score >= kth - 1e-6) found++;
+    for (const h of found[i]) if (ids.has(h.position) || h.score >= kth - 1e-6) hits++;
   });
-  return wanted ? Math.min(1, found / wanted) : 1;
+  return wanted ? Math.min(1, hits / wanted) : 1;
+}
+
+/**
+ * Chooses ef by measurement on the index just built (queries from `tuningQueries`): the smallest ef whose
+ * top-k recall against brute force reaches `target` is kept (the largest tried otherwise). Small corpora
+ * stay at the floor; a large, crowded one gets the ef it needs instead of a constant that was only right
+ * for one size.
+ */
+export function tuneEf(index: DenseIndex, vectors: Float32Array[], options: { target?: number; k?: number; sample?: number; floor?: number } = {}): EfChoice {
+  const target = options.target ?? 0.99;
+  const k = Math.min(options.k ?? 10, vectors.length);
+  const floor = options.floor ?? index.params.ef;
+  if (vectors.length <= k || k === 0) return { ef: floor, recall: 1, queries: 0 };
+  const { queries, exact } = tuningQueries(vectors, k, options.sample);
+  let best: EfChoice = { ef: floor, recall: 0, queries: queries.length };
+  for (const ef of efLadder(floor)) {
+    const probe = index.withEf(ef);
+    best = { ef, recall: recallAgainst(exact, queries.map((q) => probe.search(q, k))), queries: queries.length };
+    if (best.recall >= target) break;
+  }
+  return best;
 }

@@ -29,6 +29,7 @@ const FILES = {
   lexical: 'lexical.json',
   postings: 'postings.bin',
   model: 'model',
+  attachments: 'attachments',
 } as const;
 /** Older generations kept after a commit, for readers that resolved CURRENT just before the switch. */
 const KEEP_OLD_GENERATIONS = 2;
@@ -91,6 +92,11 @@ export function stageIndex(indexDir: string, input: IndexInput, options: StageOp
     writeFileSynced(path.join(staging, FILES.postings), lexical.postingsBytes());
     if (input.modelDir) {
       fs.cpSync(input.modelDir, path.join(staging, FILES.model), { recursive: true });
+    }
+    for (const [name, file] of Object.entries(input.attachments ?? {})) {
+      if (!/^[\w.-]+$/.test(name)) throw new IndexError(`attachment name "${name}" is not a plain file name`);
+      fs.mkdirSync(path.join(staging, FILES.attachments), { recursive: true });
+      fs.copyFileSync(file, path.join(staging, FILES.attachments, name));
     }
 
     const manifest: IndexManifest = {
@@ -174,9 +180,14 @@ function pruneGenerations(indexDir: string, current: string): void {
     .sort()
     .reverse();
   for (const old of gens.slice(KEEP_OLD_GENERATIONS)) fs.rmSync(path.join(indexDir, old), { recursive: true, force: true });
-  for (const name of safeReaddir(indexDir)) {
+  removeDeadStaging(indexDir);
+}
+
+/** Removes the staging files and directories (`.tmp-<pid>…`) of writers that are gone. */
+export function removeDeadStaging(dir: string): void {
+  for (const name of safeReaddir(dir)) {
     const m = /^\.(?:CURRENT\.)?tmp-(\d+)/.exec(name);
-    if (m && !processAlive(Number(m[1]))) fs.rmSync(path.join(indexDir, name), { recursive: true, force: true });
+    if (m && !processAlive(Number(m[1]))) fs.rmSync(path.join(dir, name), { recursive: true, force: true });
   }
 }
 
@@ -239,6 +250,11 @@ export class LoadedIndex implements IndexSnapshot {
   vectorOf(id: string): Float32Array | undefined {
     const i = this.positions.get(id);
     return i === undefined ? undefined : this.vectors[i];
+  }
+
+  attachment(name: string): string | undefined {
+    const rel = `${FILES.attachments}/${name}`;
+    return rel in this.manifest.checksums ? path.join(this.dir, FILES.attachments, name) : undefined;
   }
 
   /** All vectors in passage order (for brute-force checks and incremental reuse). */
@@ -377,7 +393,7 @@ export function loadGeneration(dir: string, generation: string, options: LoadOpt
       return fail(`${file} is missing`);
     }
     if (fileChecksum(content) !== sum) fail(`${file} does not match its checksum (truncated or corrupted)`);
-    if (file !== FILES.hnsw && !file.startsWith(`${FILES.model}/`)) bytes.set(file, content);
+    if (file !== FILES.hnsw && !file.startsWith(`${FILES.model}/`) && !file.startsWith(`${FILES.attachments}/`)) bytes.set(file, content);
   }
   const text = (file: string) => bytes.get(file)!.toString('utf8');
 
@@ -441,7 +457,8 @@ export function fileChecksum(bytes: Uint8Array): string {
 
 export { sha256 } from '../core/hash.js';
 
-function treeSize(dir: string): number {
+/** Bytes of every file under `dir`. */
+export function treeSize(dir: string): number {
   let total = 0;
   for (const entry of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
     if (entry.isFile()) total += fs.statSync(path.join(entry.parentPath ?? (entry as unknown as { path: string }).path, entry.name)).size;

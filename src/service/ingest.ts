@@ -10,7 +10,7 @@ import type { IndexSnapshot } from '../index/api.js';
 import { openIndexStore } from '../index/open.js';
 import { passageEmbeddingInput } from '../retrieval/query.js';
 import { corpusFingerprint } from './ingest-fingerprint.js';
-import { loadCuratedGlossary } from '../glossary/curated.js';
+import { CURATED_FILE, loadCuratedGlossary } from '../glossary/curated.js';
 import { writeIndexLexicon, type DictionaryLookup, type LexiconRecord } from '../glossary/lexicon.js';
 
 export interface IngestOptions {
@@ -108,6 +108,8 @@ export function recordedModelRequest(build: Record<string, unknown> | undefined)
 export async function indexIsStale(corpusDir: string, indexDir: string, model?: string, deps: Partial<IngestDeps> = {}): Promise<boolean> {
   const manifest = await openIndexStore(indexDir).manifest();
   if (!manifest) return true;
+  // no corpus folder here (a worker serving the index published to PostgreSQL): nothing to compare with
+  if (!fs.existsSync(corpusDir)) return false;
   const chunkerVersion = await (deps.chunkerVersion ?? defaultDeps.chunkerVersion)();
   if (manifest.corpusFingerprint !== corpusFingerprint(corpusDir, chunkerVersion)) return true;
   const request = resolveModelSetting(model);
@@ -276,6 +278,8 @@ async function ingestNow(opts: IngestOptions): Promise<IngestSummary> {
       corpusFingerprint: fingerprint,
       chunkerVersion,
       modelDir,
+      // the curated glossary travels with the index: a worker without corpus/ builds the same glossary
+      ...(fs.existsSync(path.join(opts.corpusDir, CURATED_FILE)) ? { attachments: { [CURATED_FILE]: path.join(opts.corpusDir, CURATED_FILE) } } : {}),
       build: { modelSetting: setting, modelRequest: requestKey, ...(await modelRecord(embedder)), embeddedPassages: missing.length, warnings: warnings.length, ...(lexicon ? { lexicon: lexicon.record } : {}) },
     });
     progress('index', 1, 1);

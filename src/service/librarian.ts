@@ -14,7 +14,7 @@ import type { DownloadListener } from '../embedding/hub.js';
 import { resolveModelSetting } from '../embedding/modelSetting.js';
 import { UnavailableEmbedder } from '../embedding/unavailable.js';
 import { Glossary, type ExpansionGroup } from '../glossary/glossary.js';
-import { loadCuratedGlossary } from '../glossary/curated.js';
+import { CURATED_FILE, loadCuratedGlossary } from '../glossary/curated.js';
 import { englishName, readIndexLexicon, type Lexicon } from '../glossary/lexicon.js';
 import { citeChoices, citePassage } from '../cite/cite.js';
 import fs from 'node:fs';
@@ -130,7 +130,9 @@ async function openGeneration(options: LibrarianOptions, index: IndexSnapshot, p
  * cached beside the index (keyed by generation and curated-file hash) and rebuilt only when either changes.
  */
 function loadGlossary(options: LibrarianOptions, index: IndexSnapshot): Glossary {
-  const curated = loadCuratedGlossary(options.corpusDir);
+  // a worker without corpus/ (serving the index published to PostgreSQL) has the curated glossary stored with it
+  const published = fs.existsSync(options.corpusDir) ? undefined : index.attachment?.(CURATED_FILE);
+  const curated = loadCuratedGlossary(published ? path.dirname(published) : options.corpusDir);
   for (const warning of curated.warnings) options.onWarning?.(warning);
   const key = sha256(`${index.generation}\n${index.manifest.corpusFingerprint}\n${JSON.stringify(curated.entries)}`);
   const cacheFile = path.join(options.indexDir, 'glossary-cache.json');
