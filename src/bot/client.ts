@@ -9,13 +9,12 @@ import type { Librarian } from '../service/librarian-api.js';
 import { UserInputError } from '../core/errors.js';
 import { commandPayload, loadCommands } from './commands/index.js';
 import { handleButton, handleSelect } from './components.js';
-import { firstTime, LruMap } from './lru.js';
+import { LruMap } from './lru.js';
 import { handleMessage } from './mentions.js';
 import { phrasesFor } from './phrases.js';
-import { RateLimiter } from './rateLimit.js';
 import { langOf, NO_MENTIONS, replyEphemeral, withScript } from './respond.js';
 import { effectiveSettings, type BotServices } from './services.js';
-import { BotState, type ThreadMemoryLimits } from './state.js';
+import { openBotState, type BotState, type ThreadMemoryLimits } from './state.js';
 
 export interface StartBotOptions {
   librarian: Librarian;
@@ -30,8 +29,12 @@ export interface StartBotOptions {
   allowedChannelIds?: string[];
   ratePerMinute?: number;
   publicAnswers?: boolean;
-  /** The bot's SQLite state (votes, /config settings, thread memory); FEEDBACK_DB. */
+  /** The bot's SQLite state (votes, /config settings, thread memory); FEEDBACK_DB. Unused with `databaseUrl`. */
   feedbackDb?: string;
+  /** DATABASE_URL: all of the bot's state in PostgreSQL, shared by every worker (src/bot/pgState.ts). */
+  databaseUrl?: string;
+  /** State opened by the caller (e.g. to check DATABASE_URL before loading the index); closed by stop(). */
+  state?: BotState;
   threadMemory?: Partial<ThreadMemoryLimits>;
   logger?: Logger;
   /** Register commands on start (default true). */
@@ -69,6 +72,7 @@ export function botOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Omit<St
     allowedChannelIds: list.length ? list : undefined,
     ratePerMinute: Number.isFinite(rate) && rate > 0 ? rate : undefined,
     feedbackDb: env.FEEDBACK_DB || undefined,
+    databaseUrl: env.DATABASE_URL || undefined,
   };
 }
 
@@ -108,11 +112,12 @@ function failedEditingReply(error: unknown): boolean {
 export async function startBot(opts: StartBotOptions): Promise<RunningBot> {
   if (!opts.token) throw new UserInputError('DISCORD_TOKEN is not set.');
   const logger = opts.logger ?? createBotLogger();
-  const state = new BotState(opts.feedbackDb, opts.threadMemory);
+  const state = opts.state ?? (await openBotState({ databaseUrl: opts.databaseUrl, feedbackDb: opts.feedbackDb, threadMemory: opts.threadMemory, ratePerMinute: opts.ratePerMinute, logger }));
+  logger.info({ backend: state.backend }, 'bot state opened');
   const services: BotServices = {
     librarian: opts.librarian,
     feedback: state.feedback,
-    rateLimiter: new RateLimiter(opts.ratePerMinute ?? 6),
+    rateLimiter: state.rateLimiter,
     threads: state.threads,
     settings: state.settings,
     defaults: { allowedChannelIds: opts.allowedChannelIds ?? [], ratePerMinute: opts.ratePerMinute ?? 6, publicAnswers: opts.publicAnswers ?? false },
@@ -130,7 +135,6 @@ export async function startBot(opts: StartBotOptions): Promise<RunningBot> {
     ...(opts.apiUrl ? { rest: { api: opts.apiUrl } } : {}),
   });
 
-  const seen = new LruMap<true>(5_000);
   const inFlight = new Set<Promise<void>>();
   let stopping = false;
   const track = (work: Promise<void>) => {
@@ -149,7 +153,7 @@ export async function startBot(opts: StartBotOptions): Promise<RunningBot> {
         return;
       }
       if (!interaction.isRepliable()) return;
-      const settings = effectiveSettings(services, interaction.guildId);
+      const settings = await effectiveSettings(services, interaction.guildId);
       const phrases = phrasesFor(withScript(langOf(interaction, interaction.isChatInputCommand() ? firstText(interaction) : undefined), settings.script));
       if (stopping) return void (await replyEphemeral(interaction, phrases.shuttingDown));
       const command = interaction.isChatInputCommand() || interaction.isMessageContextMenuCommand() ? commands.get(interaction.commandName) : undefined;
@@ -165,7 +169,7 @@ export async function startBot(opts: StartBotOptions): Promise<RunningBot> {
       if (interaction.isChatInputCommand() || interaction.isMessageContextMenuCommand()) {
         if (!command) return void (await replyEphemeral(interaction, phrases.error));
         if (command.rateLimited) {
-          const limit = services.rateLimiter.take(interaction.user.id, settings.ratePerMinute);
+          const limit = await services.rateLimiter.take(interaction.user.id, settings.ratePerMinute);
           if (!limit.ok) return void (await replyEphemeral(interaction, phrases.rateLimited(Math.ceil(limit.retryAfterMs / 1000))));
         }
         await command.execute(interaction, services);
@@ -199,13 +203,28 @@ export async function startBot(opts: StartBotOptions): Promise<RunningBot> {
     }
   };
 
+  // the same event delivered twice (a resume, or to two workers) is answered once: by whoever claims its id first
+  const firstClaim = async (id: string): Promise<boolean> => {
+    try {
+      return await state.seen.claim(id);
+    } catch (error) {
+      logger.warn({ err: loggableError(error, opts.token), id }, 'could not claim the event id; answering it');
+      return true;
+    }
+  };
   client.on(Events.InteractionCreate, (interaction) => {
-    if (!firstTime(seen, `i${interaction.id}`)) return; // the same interaction delivered twice is answered once
-    track(onInteraction(interaction));
+    track(
+      (async () => {
+        if (await firstClaim(`i${interaction.id}`)) await onInteraction(interaction);
+      })(),
+    );
   });
   client.on(Events.MessageCreate, (message) => {
-    if (!firstTime(seen, `m${message.id}`)) return;
-    track(onMessage(message));
+    track(
+      (async () => {
+        if (await firstClaim(`m${message.id}`)) await onMessage(message);
+      })(),
+    );
   });
   client.on(Events.Error, (error) => logger.error({ err: loggableError(error, opts.token) }, 'client error'));
   client.on(Events.ShardDisconnect, (event, shard) => logger.warn({ code: event.code, shard }, 'gateway disconnected'));
@@ -230,7 +249,7 @@ export async function startBot(opts: StartBotOptions): Promise<RunningBot> {
       const timeout = new Promise((resolve) => setTimeout(resolve, opts.drainTimeoutMs ?? 15_000).unref());
       await Promise.race([drain, timeout]);
       await client.destroy();
-      state.close();
+      await state.close();
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
       logger.info('bot stopped');

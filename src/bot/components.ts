@@ -35,7 +35,7 @@ export async function handleButton(interaction: ButtonInteraction, services: Bot
   if (vote !== 0) {
     const key = id.slice((vote === 1 ? CUSTOM_ID.voteUp : CUSTOM_ID.voteDown).length);
     const answer = answerFor(interaction, key, services);
-    services.feedback.record({ interaction: key, question: answer.question, passageIds: answer.passageIds, userId: interaction.user.id, value: vote });
+    await services.feedback.record({ interaction: key, question: answer.question, passageIds: answer.passageIds, userId: interaction.user.id, value: vote });
     await interaction.reply({ content: phrasesFor(answer.lang).thanks, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
     return true;
   }

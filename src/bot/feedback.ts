@@ -1,4 +1,7 @@
-/** 👍 / 👎 votes in a SQLite file: one row per (answer, user); a second vote by the same user replaces the first. */
+/**
+ * 👍 / 👎 votes: one row per (answer, user); a second vote by the same user replaces the first. The store is
+ * an async interface with two homes: a SQLite file (embedded, below) and PostgreSQL (src/bot/pgState.ts).
+ */
 import Database from 'better-sqlite3';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
@@ -33,7 +36,33 @@ export interface StoredVote {
   createdAt: string;
 }
 
-export class FeedbackStore {
+export interface FeedbackStore {
+  /** sha256(salt + userId): votes are countable per user without storing who voted. */
+  hashUser(userId: string): string;
+  /** Resolves once the vote is stored — or, when the database is away, safely queued to be written when it is back. */
+  record(vote: Vote): Promise<void>;
+  votes(interaction?: string): Promise<StoredVote[]>;
+}
+
+export const hashUser = (salt: string, userId: string): string => createHash('sha256').update(salt + userId).digest('hex');
+
+export const newSalt = (): string => randomBytes(16).toString('hex');
+
+/** The feedback tables of a bot state file (also read by `lodestone migrate --to postgres`). */
+export const SQLITE_FEEDBACK_SCHEMA = `
+  CREATE TABLE IF NOT EXISTS feedback (
+    interaction TEXT NOT NULL,
+    question TEXT NOT NULL,
+    passage_ids TEXT NOT NULL,
+    user_hash TEXT NOT NULL,
+    value INTEGER NOT NULL CHECK (value IN (-1, 1)),
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (interaction, user_hash)
+  );
+  CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+`;
+
+export class SqliteFeedbackStore implements FeedbackStore {
   private readonly db: Database.Database;
   private readonly salt: string;
 
@@ -43,35 +72,23 @@ export class FeedbackStore {
    */
   constructor(path: string | Database.Database = process.env.FEEDBACK_DB || DEFAULT_FEEDBACK_DB, salt: string | undefined = process.env.FEEDBACK_SALT) {
     this.db = typeof path === 'string' ? openDatabase(path) : path;
-    this.db.exec(`
-      CREATE TABLE IF NOT EXISTS feedback (
-        interaction TEXT NOT NULL,
-        question TEXT NOT NULL,
-        passage_ids TEXT NOT NULL,
-        user_hash TEXT NOT NULL,
-        value INTEGER NOT NULL CHECK (value IN (-1, 1)),
-        created_at TEXT NOT NULL,
-        PRIMARY KEY (interaction, user_hash)
-      );
-      CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-    `);
+    this.db.exec(SQLITE_FEEDBACK_SCHEMA);
     this.salt = salt || this.storedSalt();
   }
 
   private storedSalt(): string {
     const row = this.db.prepare('SELECT value FROM settings WHERE key = ?').get('salt') as { value: string } | undefined;
     if (row) return row.value;
-    const salt = randomBytes(16).toString('hex');
+    const salt = newSalt();
     this.db.prepare('INSERT INTO settings (key, value) VALUES (?, ?)').run('salt', salt);
     return salt;
   }
 
-  /** sha256(salt + userId): votes are countable per user without storing who voted. */
   hashUser(userId: string): string {
-    return createHash('sha256').update(this.salt + userId).digest('hex');
+    return hashUser(this.salt, userId);
   }
 
-  record(vote: Vote): void {
+  async record(vote: Vote): Promise<void> {
     this.db
       .prepare(
         `INSERT INTO feedback (interaction, question, passage_ids, user_hash, value, created_at) VALUES (?, ?, ?, ?, ?, ?)
@@ -81,7 +98,7 @@ export class FeedbackStore {
       .run(vote.interaction, vote.question, JSON.stringify(vote.passageIds), this.hashUser(vote.userId), vote.value, new Date().toISOString());
   }
 
-  votes(interaction?: string): StoredVote[] {
+  async votes(interaction?: string): Promise<StoredVote[]> {
     const rows = (interaction
       ? this.db.prepare('SELECT * FROM feedback WHERE interaction = ? ORDER BY created_at').all(interaction)
       : this.db.prepare('SELECT * FROM feedback ORDER BY created_at').all()) as any[];

@@ -1,7 +1,9 @@
 /**
  * The bot's one bounded in-memory map (least recently used goes first): what the buttons under an answer
  * need later, and the interaction/message ids already handled (an event delivered twice is answered once).
- * What must survive a restart (thread memory, settings, votes) lives in SQLite instead (src/bot/state.ts).
+ * What must survive a restart (thread memory, settings, votes) lives in SQLite or PostgreSQL instead
+ * (src/bot/state.ts); with DATABASE_URL the handled ids are claimed there too, so of two workers that both
+ * receive an event only one answers it.
  */
 import type { QuestionLang } from '../core/answer.js';
 
@@ -37,6 +39,23 @@ export function firstTime(seen: LruMap<true>, id: string): boolean {
   if (seen.has(id)) return false;
   seen.set(id, true);
   return true;
+}
+
+/** The ids of events already handled: `claim` is true for exactly one caller per id. */
+export interface SeenIds {
+  claim(id: string): Promise<boolean>;
+}
+
+export class MemorySeenIds implements SeenIds {
+  private readonly seen: LruMap<true>;
+
+  constructor(capacity = 5_000) {
+    this.seen = new LruMap(capacity);
+  }
+
+  async claim(id: string): Promise<boolean> {
+    return firstTime(this.seen, id);
+  }
 }
 
 /** What the buttons under an answer need to know later (question, cited passages). */

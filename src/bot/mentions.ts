@@ -32,14 +32,14 @@ function inEnabledForum(message: Message<true>, settings: EffectiveSettings): bo
 }
 
 /** Whether this message is addressed to the bot, and where the conversation lives. */
-function route(message: Message, services: BotServices, settings: EffectiveSettings): Route | null {
+async function route(message: Message, services: BotServices, settings: EffectiveSettings): Promise<Route | null> {
   const me = message.client.user;
   if (message.author.bot || message.system || message.author.id === me.id) return null;
   if (!message.inGuild()) return 'dm';
   if (message.channel.isThread()) {
     // a forum post's starter message has the thread's id
     if (inEnabledForum(message, settings)) return message.id === message.channelId ? 'forum-post' : 'forum-follow-up';
-    const ours = services.threads.has(message.channelId) || message.channel.ownerId === me.id;
+    const ours = message.channel.ownerId === me.id || (await services.threads.has(message.channelId));
     return ours || message.mentions.users.has(me.id) ? 'follow-up' : null;
   }
   return message.mentions.users.has(me.id) ? 'mention' : null;
@@ -53,8 +53,8 @@ function questionOf(message: Message, kind: Route): string {
 }
 
 export async function handleMessage(message: Message, services: BotServices): Promise<void> {
-  const settings = effectiveSettings(services, message.guildId);
-  const kind = route(message, services, settings);
+  const settings = await effectiveSettings(services, message.guildId);
+  const kind = await route(message, services, settings);
   if (!kind) return;
   const forum = kind === 'forum-post' || kind === 'forum-follow-up';
   if (message.inGuild() && !forum && settings.channels.length) {
@@ -68,7 +68,7 @@ export async function handleMessage(message: Message, services: BotServices): Pr
     await message.reply({ content: phrases.emptyQuestion, allowedMentions: NO_MENTIONS });
     return;
   }
-  const limit = services.rateLimiter.take(message.author.id, settings.ratePerMinute);
+  const limit = await services.rateLimiter.take(message.author.id, settings.ratePerMinute);
   if (!limit.ok) {
     await message.reply({ content: phrases.rateLimited(Math.ceil(limit.retryAfterMs / 1000)), allowedMentions: NO_MENTIONS });
     return;
@@ -81,7 +81,7 @@ export async function handleMessage(message: Message, services: BotServices): Pr
     let target: SendableChannels;
     if (kind === 'mention') {
       const thread = await message.startThread({ name: clip(question, L.threadName - 10), autoArchiveDuration: 1440 });
-      services.threads.open(thread.id);
+      await services.threads.open(thread.id);
       target = thread;
     } else {
       target = message.channel as SendableChannels;
@@ -89,19 +89,19 @@ export async function handleMessage(message: Message, services: BotServices): Pr
     // one typing indicator (it lasts ~10 s or until we send): no keep-alive loop
     await target.sendTyping().catch(() => undefined);
 
-    const history = services.threads.history(target.id);
+    const history = await services.threads.history(target.id);
     const started = Date.now();
     const answer = await services.librarian.ask(question, { lang, history });
     outcome = answer.supported ? PROGRESS.answered : PROGRESS.unsupported;
-    const quiet = forum && !answer.supported && services.threads.refused(target.id);
+    const quiet = forum && !answer.supported && (await services.threads.refused(target.id));
     if (!quiet) {
       const messages = renderAnswer(answer, { model: services.librarian.describe().model, elapsedMs: Date.now() - started, key: message.id, question });
       services.answers.set(message.id, { question, passageIds: listedCitations(answer).map((c) => c.id), lang: answer.lang });
       for (const m of messages) await target.send(toMessageOptions(m));
     }
     // a forum post the corpus cannot answer is told so once; later unsupported messages get only ❓
-    if (forum && !answer.supported) services.threads.markRefused(target.id);
-    services.threads.add(target.id, { question, answer: clip(bodyText(answer.lead, answer.parts), 1000) });
+    if (forum && !answer.supported) await services.threads.markRefused(target.id);
+    await services.threads.add(target.id, { question, answer: clip(bodyText(answer.lead, answer.parts), 1000) });
   } finally {
     await thinking?.users.remove(me).catch(() => undefined);
     if (outcome) await message.react(outcome).catch(() => undefined);

@@ -1,4 +1,4 @@
-/** What every command handler receives: the shared Librarian plus the bot's own small stores. */
+/** What every command handler receives: the shared Librarian plus the bot's own stores (async: SQLite/memory or PostgreSQL, src/bot/state.ts). */
 import type { Logger } from 'pino';
 import type { Librarian } from '../service/librarian-api.js';
 import type { FeedbackStore } from './feedback.js';
@@ -18,7 +18,7 @@ export interface BotServices {
   librarian: Librarian;
   feedback: FeedbackStore;
   rateLimiter: RateLimiter;
-  /** Threads the bot answers in, with their recent turns (SQLite: survives a restart). */
+  /** Threads the bot answers in, with their recent turns (SQLite or PostgreSQL: survives a restart). */
   threads: ThreadMemory;
   settings: GuildSettingsStore;
   defaults: BotDefaults;
@@ -33,8 +33,8 @@ export interface EffectiveSettings extends Required<Omit<GuildSettings, 'channel
   channels: string[];
 }
 
-export function effectiveSettings(services: BotServices, guildId: string | null | undefined): EffectiveSettings {
-  const own = services.settings.get(guildId);
+export async function effectiveSettings(services: BotServices, guildId: string | null | undefined): Promise<EffectiveSettings> {
+  const own = await services.settings.get(guildId);
   return {
     channels: own.channels.length ? own.channels : services.defaults.allowedChannelIds,
     forums: own.forums,

@@ -178,8 +178,8 @@ export async function execute(interaction: ChatInputCommandInteraction, services
     const script: ScriptPreference = value === 'zh-Hans' || value === 'zh-Hant' ? value : 'follow';
     change = (s) => ({ ...s, script });
   }
-  if (change) services.settings.update(guildId, change);
-  const settings = effectiveSettings(services, guildId);
+  if (change) await services.settings.update(guildId, change);
+  const settings = await effectiveSettings(services, guildId);
   const lang = withScript(langOf(interaction), settings.script);
   await interaction.reply({ embeds: [renderSettings(settings, lang, Boolean(change))], flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
 }
