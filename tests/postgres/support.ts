@@ -2,6 +2,7 @@
  * A throwaway database per test file on the machine's PostgreSQL (PG_TEST_URL, default
  * postgres://postgres@127.0.0.1:5432/test). An unreachable server fails the suite: it never skips.
  */
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 
@@ -38,4 +39,30 @@ export async function freshDatabase(): Promise<TestDatabase> {
     name,
     drop: () => admin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
   };
+}
+
+/** Stops, starts or restarts the machine's PostgreSQL (root); `start` and `restart` return once it accepts connections. */
+export function pgCluster(action: 'stop' | 'start' | 'restart'): void {
+  execFileSync('pg_ctlcluster', ['--skip-systemctl-redirect', '15', 'main', action], { stdio: 'pipe' });
+  if (action === 'stop') return;
+  const { hostname, port } = new URL(ADMIN_URL);
+  // pg_ctlcluster waits for the server; pg_isready confirms TCP connections are accepted (bounded: 60 tries)
+  for (let i = 0; i < 60; i++) {
+    try {
+      execFileSync('pg_isready', ['-q', '-h', hostname, '-p', port || '5432'], { stdio: 'pipe' });
+      return;
+    } catch {
+      execFileSync('sleep', ['0.5']);
+    }
+  }
+  throw new Error(`PostgreSQL did not come back after ${action}`);
+}
+
+/** Polls `check` until it holds (no wall-clock assertion: `ms` only bounds the wait). */
+export async function until(check: () => Promise<boolean>, what: string, ms = 20_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
