@@ -1,12 +1,35 @@
 import { evalJson, formatEvalTable, evaluateRetrieval, parseQuestionSet, percentile } from '../retrieval/evaluate.js';
 import { containsEvidence, scoreAnswer, summariseAnswers, thresholdCurve, type AnswerScore, type EvalQuestion } from '../service/evaluate-answers.js';
+import type { PassageVote } from '../retrieval/feedbackBoost.js';
+import type { LibrarianService } from '../service/librarian.js';
 import { openLibrarian } from './open.js';
 import type { Dirs } from './options.js';
 
+/**
+ * One simulated reader's 👍/👎 per question of a set, as the bot stores it: on the passages the answer listed,
+ * 👍 when it is supported and cites the evidence, else 👎.
+ */
+async function simulatedVotes(librarian: LibrarianService, questions: EvalQuestion[]): Promise<PassageVote[]> {
+  const votes: PassageVote[] = [];
+  for (const q of questions.filter((x) => x.kind !== 'none' && x.evidence.length > 0)) {
+    const answer = await librarian.ask(q.question);
+    const listed = answer.supported && answer.citations.length ? answer.citations : answer.related;
+    const right = answer.supported && listed.some((c) => containsEvidence(librarian.passage(c.id)?.text ?? c.text, q.evidence));
+    votes.push({ question: q.question, passageIds: listed.map((c) => c.id), value: right ? 1 : -1, voter: 'eval' });
+  }
+  return votes;
+}
+
 /** `lodestone eval`: retrieval rows (dense / lexical / hybrid per language), and with --answers the answer figures. */
-export async function runEval(dirs: Dirs, setText: string, options: { json?: boolean; answers?: boolean; expand: boolean }): Promise<void> {
+export async function runEval(dirs: Dirs, setText: string, options: { json?: boolean; answers?: boolean; expand: boolean; feedbackFrom?: string }): Promise<void> {
   const questions = parseQuestionSet(setText) as EvalQuestion[];
   const librarian = await openLibrarian(dirs);
+  let votes: PassageVote[] | undefined;
+  if (options.feedbackFrom !== undefined) {
+    votes = await simulatedVotes(librarian, parseQuestionSet(options.feedbackFrom) as EvalQuestion[]);
+    const simulated = votes;
+    librarian.useFeedback({ votes: () => Promise.resolve(simulated) });
+  }
   const retrieval = await evaluateRetrieval(librarian.searcher({ expand: options.expand }), questions);
 
   let answers: { scores: AnswerScore[]; rows: ReturnType<typeof summariseAnswers>; p50Ms: number; p95Ms: number; maxChars: number; termLookup: { questions: number; hits: number } } | undefined;
@@ -35,10 +58,12 @@ export async function runEval(dirs: Dirs, setText: string, options: { json?: boo
   }
 
   if (options.json) {
-    console.log(JSON.stringify({ expand: options.expand, retrieval: evalJson(retrieval), ...(answers ? { answers } : {}) }));
+    const feedback = votes ? { feedback: { votes: votes.length, up: votes.filter((v) => v.value > 0).length } } : {};
+    console.log(JSON.stringify({ expand: options.expand, ...feedback, retrieval: evalJson(retrieval), ...(answers ? { answers } : {}) }));
     return;
   }
-  console.log(`retrieval${options.expand ? '' : ' (no glossary expansion)'} — ${questions.length} questions`);
+  const withVotes = votes ? `, with ${votes.length} simulated votes (${votes.filter((v) => v.value > 0).length} 👍)` : '';
+  console.log(`retrieval${options.expand ? '' : ' (no glossary expansion)'} — ${questions.length} questions${withVotes}`);
   console.log(formatEvalTable(retrieval));
   if (answers) {
     console.log('\nanswers');

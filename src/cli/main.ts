@@ -156,18 +156,22 @@ program
   .option('--answers', 'also score the answers (evidence cited, keywords, none questions, length)')
   .option('--no-expand', 'without glossary query expansion (to measure its effect)')
   .option('--json', 'print JSON')
-  .action(async (options: { set?: string; json?: boolean; answers?: boolean; expand: boolean }) => {
+  .option('--feedback-from <file>', "simulate a reader's 👍/👎 on the answers to this set's questions and rank with them (the feedback boost)")
+  .action(async (options: { set?: string; json?: boolean; answers?: boolean; expand: boolean; feedbackFrom?: string }) => {
     const set = options.set ?? defaultEvalSet();
     if (!set) throw new UserInputError('no question set: pass --set FILE (eval/dev.jsonl is not in this checkout)');
-    let text: string;
-    try {
-      text = readFileSync(set, 'utf8');
-    } catch (error) {
-      const why = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
-      throw new UserInputError(`cannot read the question set ${set}: ${why}`);
-    }
+    const read = (file: string) => {
+      try {
+        return readFileSync(file, 'utf8');
+      } catch (error) {
+        const why = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
+        throw new UserInputError(`cannot read the question set ${file}: ${why}`);
+      }
+    };
+    const text = read(set);
+    const feedbackFrom = options.feedbackFrom === undefined ? undefined : read(options.feedbackFrom);
     const { runEval } = await import('./eval.js');
-    await runEval(resolveDirs(globals()), text, options);
+    await runEval(resolveDirs(globals()), text, { ...options, feedbackFrom });
   });
 
 program

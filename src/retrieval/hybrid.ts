@@ -4,6 +4,7 @@ import { ModelMismatchError } from '../core/errors.js';
 import type { IndexSnapshot, PassageHit as Hit } from '../index/api.js';
 import { DEFAULT_FUSION, reciprocalRankFusion, type FusionParams } from './fusion.js';
 import { namedDocuments, sameScriptDocuments } from './documentHints.js';
+import { applyFeedback, type FeedbackPrior } from './feedbackBoost.js';
 import { prepareQuery } from './query.js';
 
 
@@ -17,6 +18,8 @@ export interface RetrieverOptions {
   candidates?: number;
   /** The index's embedding model cannot be loaded: no dense list, the lexical one alone (hybrid = lexical). */
   lexicalOnly?: boolean;
+  /** Votes on earlier answers: a bounded prior in the hybrid ranking (feedbackBoost.ts); none, no change. */
+  feedback?: FeedbackPrior;
 }
 
 export interface SearchOutcome {
@@ -29,6 +32,8 @@ export interface CandidateLists {
   dense: Hit[];
   lexical: Hit[];
   timings: { embedMs: number; searchMs: number };
+  /** The dense query vector (when dense search ran). */
+  vector?: Float32Array;
 }
 
 /** Throws ModelMismatchError unless the embedder is the one the index was built with. */
@@ -59,7 +64,8 @@ export class Retriever {
     const t0 = performance.now();
     const named = mode === 'hybrid' ? namedDocuments(query, this.index.documents) : new Set<string>();
     const sameScript = mode === 'hybrid' && named.size === 0 ? sameScriptDocuments(query, this.index.documents) : new Set<string>();
-    const results = rankResults(lists, mode, this.fusion, k, named, sameScript);
+    const feedback = mode === 'hybrid' ? await this.feedbackFor(query, lists.vector) : undefined;
+    const results = rankResults(lists, mode, this.fusion, k, named, sameScript, feedback);
     return { results, timings: { embedMs: lists.timings.embedMs, searchMs: lists.timings.searchMs + (performance.now() - t0) } };
   }
 
@@ -69,9 +75,10 @@ export class Retriever {
     let embedMs = 0;
     let searchMs = 0;
     let dense: Hit[] = [];
+    let vector: Float32Array | undefined;
     if (mode !== 'lexical' && !this.opts.lexicalOnly && prepared.embedText) {
       const t0 = performance.now();
-      const vector = await this.embedder.embedQuery(prepared.embedText);
+      vector = await this.embedder.embedQuery(prepared.embedText);
       embedMs = performance.now() - t0;
       if (vector.length !== this.index.manifest.dimensions) {
         throw new ModelMismatchError(this.index.manifest.modelId, `${this.embedder.modelId} (${vector.length}-dimension query vector)`);
@@ -83,7 +90,26 @@ export class Retriever {
     const t2 = performance.now();
     const lexical = mode === 'dense' ? [] : await this.index.lexical.search(prepared.lexicalTerms, depth);
     searchMs += performance.now() - t2;
-    return { dense, lexical, timings: { embedMs, searchMs } };
+    return { dense, lexical, timings: { embedMs, searchMs }, vector };
+  }
+
+  /** Votes near this query, per passage; undefined without any (a failure to read them must not fail the search). */
+  private async feedbackFor(query: string, vector: Float32Array | undefined): Promise<ReadonlyMap<string, number> | undefined> {
+    const prior = this.opts.feedback;
+    if (!prior?.active) return undefined;
+    const expand = this.opts.expand;
+    try {
+      return await prior.scores(
+        { question: query, vector },
+        {
+          scope: this.index.generation,
+          expand: (q) => prepareQuery(q, expand).aliases,
+          embed: this.opts.lexicalOnly ? undefined : { modelId: this.embedder.modelId, text: (q) => prepareQuery(q, expand).embedText, vector: (text) => this.embedder.embedQuery(text) },
+        },
+      );
+    } catch {
+      return undefined;
+    }
   }
 }
 
@@ -99,7 +125,15 @@ export const NAMED_DOCUMENT_BOOST = 1.25;
 export const SAME_SCRIPT_BOOST = 1.03;
 
 /** The final top-k of one mode from the candidate lists. */
-export function rankResults(lists: Pick<CandidateLists, 'dense' | 'lexical'>, mode: SearchMode, fusion: FusionParams, k: number, named: Set<string> = new Set(), sameScript: Set<string> = new Set()): ScoredPassage[] {
+export function rankResults(
+  lists: Pick<CandidateLists, 'dense' | 'lexical'>,
+  mode: SearchMode,
+  fusion: FusionParams,
+  k: number,
+  named: Set<string> = new Set(),
+  sameScript: Set<string> = new Set(),
+  feedback?: ReadonlyMap<string, number>,
+): ScoredPassage[] {
   const { dense, lexical } = lists;
   let results: ScoredPassage[];
   if (mode === 'dense') {
@@ -125,7 +159,7 @@ export function rankResults(lists: Pick<CandidateLists, 'dense' | 'lexical'>, mo
     }));
   }
   if (named.size || sameScript.size) results.sort((a, b) => b.score - a.score);
-  return dropDuplicateTexts(results).slice(0, k);
+  return dropDuplicateTexts(applyFeedback(results, feedback)).slice(0, k);
 }
 
 /** A passage whose text repeats a higher-ranked one's (the web article repeats itself) adds nothing. */

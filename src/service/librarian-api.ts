@@ -3,9 +3,15 @@ import type { DocumentInfo, Passage, PassageKind } from '../core/passage.js';
 import type { GlossaryEntry } from '../glossary/entry.js';
 import type { Choice } from '../text/choice.js';
 import type { ClaimCheck } from './claim-check.js';
+import type { VoteSource } from '../retrieval/feedbackBoost.js';
+import type { QuestionGaps } from './corpusGaps.js';
+import type { DocumentShelf } from './documents.js';
 
 export type { Choice } from '../text/choice.js';
 export type { ClaimCheck, ClaimEvidence, ClaimFinding, ClaimVerdict, FigureConflict } from './claim-check.js';
+export type { PassageVote, VoteSource } from '../retrieval/feedbackBoost.js';
+export type { QuestionGaps } from './corpusGaps.js';
+export type { AddedDocument, DocumentShelf, DocumentUpload, RemovedDocument, ShelvedDocument } from './documents.js';
 
 export interface TermResult {
   query: string;
@@ -48,4 +54,10 @@ export interface Librarian {
   passage(id: string): Passage | undefined;
   /** Model id and passage count, for footers and /help. */
   describe(): { model: string; passages: number; documents: number; llm?: string };
+  /** Adding and removing documents at run time (src/service/documents.ts); absent where the corpus is read-only. */
+  readonly documents?: DocumentShelf;
+  /** 👍/👎 on earlier answers as a small, bounded retrieval prior (src/retrieval/feedbackBoost.ts); undefined turns it off. */
+  useFeedback?(source: VoteSource | undefined): void;
+  /** For each question: the corpus terms it is about and the terms no passage holds (what to add next). */
+  questionGaps?(questions: string[]): Promise<QuestionGaps[]>;
 }

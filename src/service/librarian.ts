@@ -25,10 +25,13 @@ import { openIndexStore } from '../index/open.js';
 import { IndexError } from '../core/errors.js';
 import { LiveIndex } from '../index/live.js';
 import { Retriever } from '../retrieval/hybrid.js';
+import { FeedbackPrior, type VoteSource } from '../retrieval/feedbackBoost.js';
 import { detectLang } from '../text/language.js';
 import { chineseWords, COMMON_ENGLISH, contentTerms, STOPWORDS } from '../text/segment.js';
 import { searchKey } from '../text/searchKey.js';
 import { ingest, indexIsStale, type IngestSummary } from './ingest.js';
+import { questionGaps, type QuestionGaps } from './corpusGaps.js';
+import { createDocumentShelf, type DocumentShelf } from './documents.js';
 import { findSources, type ClaimCheck, type ClaimCheckDeps } from './claim-check.js';
 import { UserInputError } from '../core/errors.js';
 import { type AskOptions, type Choice, type CiteResult, type Librarian, type SourceSummary, type TermResult } from './librarian-api.js';
@@ -66,6 +69,8 @@ interface Generation {
   retrieverWith: (expand: (question: string) => string[]) => Retriever;
   /** Glossary aliases of a question (the last one remembered). */
   expand: (question: string) => string[];
+  /** Votes on earlier answers (one prior, handed from each generation to the next). */
+  feedback: FeedbackPrior;
 }
 
 export interface LibrarianService extends Librarian {
@@ -76,6 +81,9 @@ export interface LibrarianService extends Librarian {
   reload(): Promise<boolean>;
   /** Follow index/ for new generations (fs.watch with polling as a fallback); `npm start` turns it on. */
   watch(): void;
+  readonly documents: DocumentShelf;
+  useFeedback(source: VoteSource | undefined): void;
+  questionGaps(questions: string[]): Promise<QuestionGaps[]>;
   close(): Promise<void>;
 }
 
@@ -120,9 +128,10 @@ async function openGeneration(options: LibrarianOptions, index: IndexSnapshot, p
     if (last?.question !== question) last = { question, aliases: glossary.expandQuery(question) };
     return last.aliases;
   };
-  const retriever = new Retriever(index, embedder, { expand, lexicalOnly });
-  const retrieverWith = (expandWith: (question: string) => string[]) => new Retriever(index, embedder, { expand: expandWith, lexicalOnly });
-  return { index, embedder, lexicalOnly, retriever, glossary, lexicon, englishName: (zh) => englishName(zh, glossary, lexicon), retrieverWith, expand };
+  const feedback = previous?.feedback ?? new FeedbackPrior();
+  const retriever = new Retriever(index, embedder, { expand, lexicalOnly, feedback });
+  const retrieverWith = (expandWith: (question: string) => string[]) => new Retriever(index, embedder, { expand: expandWith, lexicalOnly, feedback });
+  return { index, embedder, lexicalOnly, retriever, glossary, lexicon, englishName: (zh) => englishName(zh, glossary, lexicon), retrieverWith, expand, feedback };
 }
 
 /**
@@ -276,6 +285,7 @@ class LibrarianImpl implements LibrarianService {
   /** Follows index/CURRENT; a newer generation that fails to load is reported and the current one kept. */
   private readonly live: LiveIndex;
   private swapping: Promise<boolean> = Promise.resolve(false);
+  readonly documents: DocumentShelf;
 
   constructor(
     private readonly options: LibrarianOptions,
@@ -283,6 +293,7 @@ class LibrarianImpl implements LibrarianService {
     generation: Generation,
   ) {
     this.generation = generation;
+    this.documents = createDocumentShelf({ corpusDir: options.corpusDir, indexDir: options.indexDir, model: options.model ?? process.env.EMBEDDING_MODEL, onWarning: options.onWarning }, this);
     this.live = new LiveIndex(store, generation.index, {
       onSwap: (index) => void this.adopt(index),
       onError: (error) => options.onWarning?.(`new index not loaded, keeping the previous one: ${error.message}`),
@@ -429,7 +440,21 @@ class LibrarianImpl implements LibrarianService {
 
   searcher(options: { expand?: boolean } = {}): Retriever {
     const g = this.generation;
-    return options.expand === false ? new Retriever(g.index, g.embedder, { lexicalOnly: g.lexicalOnly }) : g.retriever;
+    return options.expand === false ? new Retriever(g.index, g.embedder, { lexicalOnly: g.lexicalOnly, feedback: g.feedback }) : g.retriever;
+  }
+
+  useFeedback(source: VoteSource | undefined): void {
+    this.generation.feedback.use(source);
+  }
+
+  async questionGaps(questions: string[]): Promise<QuestionGaps[]> {
+    const g = this.generation;
+    const lookups = {
+      absent: (q: string) => absentWords(q, g),
+      expansion: (q: string) => g.glossary.expandQuery(q, { lexicon: false }),
+      documentFrequency: (term: string) => g.index.lexical.documentFrequency(term),
+    };
+    return Promise.all(questions.map((q) => questionGaps(q, lookups)));
   }
 
   describe() {
@@ -438,8 +463,10 @@ class LibrarianImpl implements LibrarianService {
   }
 
   async reload(): Promise<boolean> {
-    if (!(await this.live.reloadIfChanged())) return false;
-    return this.swapping;
+    const swapped = await this.live.reloadIfChanged();
+    // a swap the watcher started just before is finished too, so a caller sees the newest generation in service
+    const adopted = await this.swapping;
+    return swapped && adopted;
   }
 
   watch(): void {
