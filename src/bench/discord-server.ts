@@ -52,6 +52,19 @@ export function snowflake(): string {
   return String((BigInt(Date.now() - 1420070400000) << 22n) + snowflakeCounter);
 }
 
+/** The shard Discord sends a guild's events to: (guild_id >> 22) % shard count. */
+export function shardOfGuild(guildId: string, count: number): number {
+  return Number((BigInt(guildId) >> 22n) % BigInt(count));
+}
+
+/** A unique snowflake for a guild whose events go to `shard` of `count`. */
+export function guildIdOnShard(shard: number, count: number): string {
+  snowflakeCounter += 1n;
+  let ms = BigInt(Date.now() - 1420070400000);
+  ms += BigInt((((shard - Number(ms % BigInt(count))) % count) + count) % count);
+  return String((ms << 22n) + snowflakeCounter);
+}
+
 export interface DiscordServerOptions {
   applicationId?: string;
   guildId?: string;
@@ -59,6 +72,9 @@ export interface DiscordServerOptions {
   forumChannelId?: string;
   /** Gateway heartbeat interval announced in HELLO. */
   heartbeatMs?: number;
+  /** GET /gateway/bot: the recommended shard count (SHARD_COUNT=auto) and how many shards may identify at once. */
+  recommendedShards?: number;
+  maxConcurrency?: number;
 }
 
 export class FakeDiscordServer extends EventEmitter {
@@ -79,11 +95,19 @@ export class FakeDiscordServer extends EventEmitter {
   readonly reactions = new Map<string, string[]>();
   /** Thread channels created through the REST API, by id. */
   readonly threads = new Map<string, any>();
+  /** More guilds (addGuild), each with one text channel: guild id → channel id. */
+  readonly otherGuilds = new Map<string, string>();
+  /** Each dispatch and the shard ids of the sockets it went to (a socket that identified without `shard` is null). */
+  readonly deliveries: { t: string; guildId?: string; shards: (number | null)[] }[] = [];
+  /** The `[id, count]` each open gateway socket identified (or resumed) with. */
+  private readonly shardOf = new Map<WebSocket, [number, number]>();
+  private readonly sessionShards = new Map<string, [number, number]>();
   private http!: Server;
   private wss!: WebSocketServer;
   private sockets = new Set<WebSocket>();
   private seq = 0;
   private readonly heartbeatMs: number;
+  private readonly gatewayInfo: { shards: number; maxConcurrency: number };
   private readonly restFaults: RestFault[] = [];
   port = 0;
 
@@ -95,6 +119,7 @@ export class FakeDiscordServer extends EventEmitter {
     this.channelId = options.channelId ?? snowflake();
     this.forumChannelId = options.forumChannelId ?? snowflake();
     this.heartbeatMs = options.heartbeatMs ?? 41_250;
+    this.gatewayInfo = { shards: options.recommendedShards ?? 1, maxConcurrency: options.maxConcurrency ?? 1 };
     this.botUser = { id: this.applicationId, username: 'Lodestone', discriminator: '0', global_name: 'Lodestone', avatar: null, bot: true };
   }
 
@@ -180,11 +205,30 @@ export class FakeDiscordServer extends EventEmitter {
 
   // ---------- gateway ----------
 
-  /** Sends a dispatch (op 0) to every connected gateway socket. */
-  dispatch(t: string, d: unknown): void {
+  /**
+   * Sends a dispatch (op 0) as Discord does: a guild's events only to the socket of its shard
+   * ((guild_id >> 22) % count), others (DMs) to shard 0; sockets that identified without `shard` get everything.
+   */
+  dispatch(t: string, d: any): void {
     this.seq += 1;
     const payload = JSON.stringify({ op: 0, t, s: this.seq, d });
-    for (const s of this.sockets) if (s.readyState === s.OPEN) s.send(payload);
+    const guildId: string | undefined = d?.guild_id ?? (t.startsWith('GUILD_') ? d?.id : undefined);
+    const shards: (number | null)[] = [];
+    for (const s of this.sockets) {
+      if (s.readyState !== s.OPEN) continue;
+      const shard = this.shardOf.get(s);
+      if (shard && shard[0] !== (guildId ? shardOfGuild(guildId, shard[1]) : 0)) continue;
+      s.send(payload);
+      shards.push(shard ? shard[0] : null);
+    }
+    this.deliveries.push({ t, guildId, shards });
+  }
+
+  /** Another guild with one text channel, served to the shard its id maps to (guildIdOnShard picks one). */
+  addGuild(guildId = snowflake()): { guildId: string; channelId: string } {
+    const channelId = snowflake();
+    this.otherGuilds.set(guildId, channelId);
+    return { guildId, channelId };
   }
 
   /** Closes every gateway socket from the server side (as Discord does on restarts). */
@@ -198,7 +242,10 @@ export class FakeDiscordServer extends EventEmitter {
 
   private onConnection(socket: WebSocket): void {
     this.sockets.add(socket);
-    socket.on('close', () => this.sockets.delete(socket));
+    socket.on('close', () => {
+      this.sockets.delete(socket);
+      this.shardOf.delete(socket);
+    });
     socket.on('message', (raw) => this.onGatewayMessage(socket, String(raw)));
     socket.send(JSON.stringify({ op: 10, d: { heartbeat_interval: this.heartbeatMs }, s: null, t: null }));
   }
@@ -214,23 +261,34 @@ export class FakeDiscordServer extends EventEmitter {
       case 1: // heartbeat
         socket.send(JSON.stringify({ op: 11, d: null, s: null, t: null }));
         break;
-      case 2: // identify
+      case 2: {
+        // identify
         this.identifies.push(payload.d);
+        const shard: [number, number] | undefined = Array.isArray(payload.d.shard) ? payload.d.shard : undefined;
+        const sessionId = `session-${this.identifies.length}`;
+        if (shard) {
+          this.shardOf.set(socket, shard);
+          this.sessionShards.set(sessionId, shard);
+        }
+        const guilds = [this.guildId, ...this.otherGuilds.keys()].filter((id) => !shard || shardOfGuild(id, shard[1]) === shard[0]);
         this.send(socket, 'READY', {
           v: 10,
           user: this.botUser,
           application: { id: this.applicationId, flags: 0 },
-          session_id: `session-${this.identifies.length}`,
+          session_id: sessionId,
           resume_gateway_url: this.gatewayUrl,
-          guilds: [{ id: this.guildId, unavailable: true }],
+          guilds: guilds.map((id) => ({ id, unavailable: true })),
           private_channels: [],
           relationships: [],
           user_settings: {},
+          ...(shard ? { shard } : {}),
         });
-        this.send(socket, 'GUILD_CREATE', this.guildPayload());
+        for (const id of guilds) this.send(socket, 'GUILD_CREATE', this.guildPayload(id));
         this.emit('session');
         break;
+      }
       case 6: // resume
+        if (this.sessionShards.has(payload.d.session_id)) this.shardOf.set(socket, this.sessionShards.get(payload.d.session_id)!);
         this.resumes.push(payload.d);
         this.send(socket, 'RESUMED', {});
         this.emit('session');
@@ -240,8 +298,14 @@ export class FakeDiscordServer extends EventEmitter {
     }
   }
 
-  guildPayload(): any {
+  guildPayload(guildId = this.guildId): any {
     const now = new Date().toISOString();
+    const other = this.otherGuilds.get(guildId);
+    if (other) {
+      const channel = { id: other, type: 0, name: 'general', guild_id: guildId, position: 0, permission_overwrites: [], parent_id: null, topic: null, nsfw: false, rate_limit_per_user: 0 };
+      const base = this.guildPayload();
+      return { ...base, id: guildId, name: 'Another server', threads: [], channels: [channel], roles: [{ ...base.roles[0], id: guildId }] };
+    }
     return {
       id: this.guildId,
       name: 'Trade policy',
@@ -351,7 +415,7 @@ export class FakeDiscordServer extends EventEmitter {
     if (method === 'GET' && (path === '/gateway/bot' || path === '/gateway')) {
       return {
         status: 200,
-        json: { url: this.gatewayUrl, shards: 1, session_start_limit: { total: 1000, remaining: 999, reset_after: 0, max_concurrency: 1 } },
+        json: { url: this.gatewayUrl, shards: this.gatewayInfo.shards, session_start_limit: { total: 1000, remaining: 999, reset_after: 0, max_concurrency: this.gatewayInfo.maxConcurrency } },
       };
     }
     if (method === 'PUT' && (m = path.match(/^\/applications\/(\d+)(?:\/guilds\/(\d+))?\/commands$/))) {

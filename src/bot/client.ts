@@ -14,6 +14,7 @@ import { handleMessage } from './mentions.js';
 import { phrasesFor } from './phrases.js';
 import { langOf, NO_MENTIONS, replyEphemeral, withScript } from './respond.js';
 import { effectiveSettings, type BotServices } from './services.js';
+import { clientShardOptions, runsFirstShard, shardPlanFromEnv, unsharedStateWarning, type ShardPlan } from './shards.js';
 import { openBotState, type BotState, type ThreadMemoryLimits } from './state.js';
 
 export interface StartBotOptions {
@@ -37,7 +38,9 @@ export interface StartBotOptions {
   state?: BotState;
   threadMemory?: Partial<ThreadMemoryLimits>;
   logger?: Logger;
-  /** Register commands on start (default true). */
+  /** SHARD_COUNT / SHARD_IDS: the gateway shards this process runs (src/bot/shards.ts); default one shard. */
+  shards?: ShardPlan;
+  /** Register commands on start (default true; only the process running shard 0 does when sharded). */
   registerCommands?: boolean;
   /** Stop on SIGINT/SIGTERM and exit (default true; tests pass false). */
   handleSignals?: boolean;
@@ -73,6 +76,7 @@ export function botOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Omit<St
     ratePerMinute: Number.isFinite(rate) && rate > 0 ? rate : undefined,
     feedbackDb: env.FEEDBACK_DB || undefined,
     databaseUrl: env.DATABASE_URL || undefined,
+    shards: shardPlanFromEnv(env),
   };
 }
 
@@ -114,6 +118,8 @@ export async function startBot(opts: StartBotOptions): Promise<RunningBot> {
   const logger = opts.logger ?? createBotLogger();
   const state = opts.state ?? (await openBotState({ databaseUrl: opts.databaseUrl, feedbackDb: opts.feedbackDb, threadMemory: opts.threadMemory, ratePerMinute: opts.ratePerMinute, logger }));
   logger.info({ backend: state.backend }, 'bot state opened');
+  const unshared = unsharedStateWarning(opts.shards, state.backend === 'postgres');
+  if (unshared) logger.warn(unshared);
   const services: BotServices = {
     librarian: opts.librarian,
     feedback: state.feedback,
@@ -133,6 +139,7 @@ export async function startBot(opts: StartBotOptions): Promise<RunningBot> {
     partials: [Partials.Channel],
     allowedMentions: NO_MENTIONS,
     ...(opts.apiUrl ? { rest: { api: opts.apiUrl } } : {}),
+    ...clientShardOptions(opts.shards),
   });
 
   const inFlight = new Set<Promise<void>>();
@@ -235,11 +242,11 @@ export async function startBot(opts: StartBotOptions): Promise<RunningBot> {
   await client.login(opts.token);
   await ready;
   const applicationId = opts.applicationId ?? client.application?.id ?? client.user!.id;
-  if (opts.registerCommands !== false) {
+  if (opts.registerCommands !== false && runsFirstShard(opts.shards)) {
     const count = await registerCommands(client.rest, applicationId, opts.guildId);
     logger.info({ count, scope: opts.guildId ? 'guild' : 'global' }, 'slash commands registered');
   }
-  logger.info({ user: client.user?.tag, guilds: client.guilds.cache.size }, 'bot ready');
+  logger.info({ user: client.user?.tag, guilds: client.guilds.cache.size, shards: [...client.ws.shards.keys()], shardCount: client.options.shardCount }, 'bot ready');
 
   let stopped: Promise<void> | undefined;
   const stop = (): Promise<void> => {

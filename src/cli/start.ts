@@ -4,18 +4,22 @@ import { runChat } from './chat.js';
 
 /** `npm start`: index first (built if missing or stale), then Discord when a token is set, else the terminal chat. */
 export async function runStart(dirs: Dirs): Promise<void> {
+  // the bot's settings are read before the index loads: a malformed one (SHARD_COUNT=two) is a one-line error at once
+  const bot = process.env.DISCORD_TOKEN ? await import('../bot/client.js') : undefined;
+  const botOptions = bot?.botOptionsFromEnv();
   const librarian = await openLibrarian(dirs);
-  if (!process.env.DISCORD_TOKEN) {
+  if (!bot || !botOptions) {
     console.log('No DISCORD_TOKEN set: starting the terminal chat. Set DISCORD_TOKEN (and DISCORD_APPLICATION_ID) in .env or the environment to run the Discord bot.');
     await runChat(librarian);
     return;
   }
-  const { startBot, botOptionsFromEnv, createBotLogger } = await import('../bot/client.js');
+  const { startBot, createBotLogger } = bot;
   const logger = createBotLogger();
   // a re-ingest (`lodestone ingest --watch` in another shell) is picked up without a restart
   librarian.watch();
   // startBot handles SIGINT/SIGTERM: replies in flight finish, then the client closes
-  await startBot({ librarian, logger, ...botOptionsFromEnv() });
+  // SHARD_COUNT / SHARD_IDS in botOptions run this process's gateway shards (src/bot/shards.ts says why in-process)
+  await startBot({ librarian, logger, ...botOptions });
 }
 
 export async function runDeployCommands(): Promise<void> {
