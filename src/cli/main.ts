@@ -198,6 +198,16 @@ program
     await runDeployCommands();
   });
 
+program
+  .command('migrate')
+  .description('copy the embedded bot state (data/feedback.sqlite: votes, settings, thread memory) into PostgreSQL (DATABASE_URL); safe to run again')
+  .requiredOption('--to <target>', 'where to: postgres')
+  .option('--from <file>', 'the SQLite state file (default FEEDBACK_DB, else data/feedback.sqlite)')
+  .action(async (options: { to: string; from?: string }) => {
+    const { runMigrate } = await import('./migrate.js');
+    await runMigrate(options);
+  });
+
 const models = program.command('models').description('embedding models: the presets and the download cache; fetch one ahead of time');
 models
   .command('list', { isDefault: true })
