@@ -13,7 +13,8 @@ import { CUSTOM_ID } from '../../src/bot/render.js';
 import { shardPlanFromEnv } from '../../src/bot/shards.js';
 import type { LibrarianService } from '../../src/service/librarian.js';
 import { buttonClick, makeUser, slashCommand } from '../support/discord-payloads.js';
-import { guildIdOnShard, startDiscordServer, type FakeDiscordServer, type FakeUser, type RecordedCall } from '../support/discord-server.js';
+import { guildIdOnShard, startDiscordServer, type FakeDiscordServer, type FakeUser } from '../support/discord-server.js';
+import { isCallback, isEdit } from '../bot/e2e-helpers.js';
 import { makeWorkspace, openLibrarian, removeWorkspace, type Workspace } from '../support/workspace.js';
 import { freshDatabase, until, type TestDatabase } from './support.js';
 
@@ -26,9 +27,6 @@ let server: FakeDiscordServer;
 let guildB: { guildId: string; channelId: string };
 const bots: RunningBot[] = [];
 const logs: string[][] = [[], []];
-
-const isCallback = (id: string) => (c: RecordedCall) => c.method === 'POST' && c.path.startsWith(`/interactions/${id}/`);
-const isEdit = (token: string) => (c: RecordedCall) => c.method === 'PATCH' && c.path.includes(`/${token}/messages/@original`);
 
 beforeAll(async () => {
   db = await freshDatabase();
