@@ -12,6 +12,7 @@ import { handleButton, handleSelect } from './components.js';
 import { LruMap } from './lru.js';
 import { handleMessage } from './mentions.js';
 import { phrasesFor } from './phrases.js';
+import { feedbackVotes, guildScope, loggingLibrarian, MemoryQuestionLog } from './questionLog.js';
 import { langOf, NO_MENTIONS, replyEphemeral, withScript } from './respond.js';
 import { effectiveSettings, type BotServices } from './services.js';
 import { clientShardOptions, runsFirstShard, shardPlanFromEnv, unsharedStateWarning, type ShardPlan } from './shards.js';
@@ -120,8 +121,13 @@ export async function startBot(opts: StartBotOptions): Promise<RunningBot> {
   logger.info({ backend: state.backend }, 'bot state opened');
   const unshared = unsharedStateWarning(opts.shards, state.backend === 'postgres');
   if (unshared) logger.warn(unshared);
+  // every question answered or refused is logged (/report); the votes are a bounded prior in retrieval
+  const questions = state.questions ?? new MemoryQuestionLog();
+  const librarian = loggingLibrarian(opts.librarian, questions, (error) => logger.warn({ err: loggableError(error, opts.token) }, 'question not logged'));
+  opts.librarian.useFeedback?.(feedbackVotes(state.feedback));
   const services: BotServices = {
-    librarian: opts.librarian,
+    librarian,
+    questions,
     feedback: state.feedback,
     rateLimiter: state.rateLimiter,
     threads: state.threads,
@@ -221,16 +227,16 @@ export async function startBot(opts: StartBotOptions): Promise<RunningBot> {
   };
   client.on(Events.InteractionCreate, (interaction) => {
     track(
-      (async () => {
+      guildScope.run(interaction.guildId ?? null, async () => {
         if (await firstClaim(`i${interaction.id}`)) await onInteraction(interaction);
-      })(),
+      }),
     );
   });
   client.on(Events.MessageCreate, (message) => {
     track(
-      (async () => {
+      guildScope.run(message.guildId ?? null, async () => {
         if (await firstClaim(`m${message.id}`)) await onMessage(message);
-      })(),
+      }),
     );
   });
   client.on(Events.Error, (error) => logger.error({ err: loggableError(error, opts.token) }, 'client error'));
@@ -256,6 +262,7 @@ export async function startBot(opts: StartBotOptions): Promise<RunningBot> {
       const timeout = new Promise((resolve) => setTimeout(resolve, opts.drainTimeoutMs ?? 15_000).unref());
       await Promise.race([drain, timeout]);
       await client.destroy();
+      opts.librarian.useFeedback?.(undefined); // its store closes next
       await state.close();
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Librarian } from '../service/librarian-api.js';
 import type { FeedbackStore } from './feedback.js';
 import type { LruMap, RememberedAnswer } from './lru.js';
+import type { QuestionLog } from './questionLog.js';
 import type { RateLimiter } from './rateLimit.js';
 import type { GuildSettings, GuildSettingsStore, ThreadMemory } from './state.js';
 
@@ -21,6 +22,8 @@ export interface BotServices {
   /** Threads the bot answers in, with their recent turns (SQLite or PostgreSQL: survives a restart). */
   threads: ThreadMemory;
   settings: GuildSettingsStore;
+  /** Every question answered or refused, per server (bounded, expiring): what /report reads. */
+  questions: QuestionLog;
   defaults: BotDefaults;
   /** What the buttons under an answer need later (bounded, in memory; recovered from the message after a restart). */
   answers: LruMap<RememberedAnswer>;

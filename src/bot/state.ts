@@ -11,6 +11,7 @@ import type Database from 'better-sqlite3';
 import type { Logger } from 'pino';
 import { DEFAULT_FEEDBACK_DB, type FeedbackStore, openDatabase, SqliteFeedbackStore } from './feedback.js';
 import { MemorySeenIds, type SeenIds } from './lru.js';
+import { SqliteQuestionLog, type QuestionLog } from './questionLog.js';
 import { MemoryRateLimiter, type RateLimiter } from './rateLimit.js';
 
 export type ScriptPreference = 'follow' | 'zh-Hans' | 'zh-Hant';
@@ -207,6 +208,8 @@ export interface BotState {
   readonly threads: ThreadMemory;
   readonly rateLimiter: RateLimiter;
   readonly seen: SeenIds;
+  /** The questions asked and whether they were answered (/report); a backend without one gets a memory log. */
+  readonly questions?: QuestionLog;
   /** Writes what is still queued (as far as the database allows) and closes. */
   close(): Promise<void>;
 }
@@ -220,6 +223,7 @@ export class SqliteBotState implements BotState {
   readonly threads: SqliteThreadMemory;
   readonly rateLimiter: MemoryRateLimiter;
   readonly seen: MemorySeenIds;
+  readonly questions: SqliteQuestionLog;
 
   constructor(path: string = process.env.FEEDBACK_DB || DEFAULT_FEEDBACK_DB, limits: Partial<ThreadMemoryLimits> = {}, ratePerMinute = 6) {
     this.db = openDatabase(path);
@@ -228,6 +232,7 @@ export class SqliteBotState implements BotState {
     this.threads = new SqliteThreadMemory(this.db, limits);
     this.rateLimiter = new MemoryRateLimiter(ratePerMinute);
     this.seen = new MemorySeenIds(5_000);
+    this.questions = new SqliteQuestionLog(this.db);
   }
 
   async close(): Promise<void> {

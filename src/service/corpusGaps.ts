@@ -26,17 +26,28 @@ const TOPICS_PER_QUESTION = 3;
 /** A term worth naming a topic after: not a single Latin letter or a common English word, not a bare number. */
 function topicWorthy(term: string): boolean {
   if (/^\d+(?:\.\d+)?%?$/.test(term)) return false;
-  if (/^\p{Script=Han}$/u.test(term)) return false;
+  if (HAN_CHAR.test(term)) return false;
   return !/^[a-z]+$/.test(term) || (term.length >= 3 && !COMMON_ENGLISH.has(term));
 }
 
+/** Question words the corpus need not contain (什么时候 is not a gap). */
+const QUESTION_WORD = /^(?:什么|什麼|为什么|為什麼|怎么|怎麼|怎样|怎樣|哪|多少|几|幾|如何|是否|吗|嗎|呢)/;
+
+const HAN_CHAR = /^\p{Script=Han}$/u;
+const LATIN = /^[a-z0-9]/;
+
 export async function questionGaps(question: string, lookups: GapLookups): Promise<QuestionGaps> {
-  const missing = await lookups.absent(question);
-  const candidates = [...new Set([...contentTerms(question), ...lookups.expansion(question).flatMap((form) => [...contentTerms(form)])])].filter(
-    (t) => topicWorthy(t) && !missing.includes(t),
-  );
-  const frequencies = await Promise.all(candidates.map((t) => lookups.documentFrequency(t)));
-  const topics = candidates
+  const own = [...contentTerms(question)];
+  // a one-character word (钨, 镓) the index has never seen is a gap too; the composer's absent words start at two
+  const singles = own.filter((t) => HAN_CHAR.test(t));
+  const singleCounts = await Promise.all(singles.map((t) => lookups.documentFrequency(t)));
+  const missing = [...new Set([...(await lookups.absent(question)), ...singles.filter((_, i) => singleCounts[i] === 0)])].filter((t) => !QUESTION_WORD.test(t));
+  const candidates = [...new Set([...own, ...lookups.expansion(question).flatMap((form) => [...contentTerms(form)])])].filter((t) => topicWorthy(t) && !missing.includes(t));
+  // an English question's Chinese terms name its topic better than its English words, rare in a Chinese corpus
+  const han = candidates.filter((t) => !LATIN.test(t));
+  const named = han.length ? han : candidates;
+  const frequencies = await Promise.all(named.map((t) => lookups.documentFrequency(t)));
+  const topics = named
     .map((term, i) => ({ term, df: frequencies[i] }))
     .filter((t) => t.df > 0)
     .sort((a, b) => a.df - b.df || b.term.length - a.term.length)

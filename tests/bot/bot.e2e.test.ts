@@ -21,7 +21,7 @@ import { discordSchema, SCHEMA_SKIP_REASON } from './discord-schema.js';
 import { isCallback, isEdit, recording as recordingInto } from './e2e-helpers.js';
 
 const TOKEN = 'MTIzNDU2Nzg5MDEyMzQ1Njc4.test-token.never-logged-xyz';
-const COMMAND_NAMES = ['Ask Lodestone about this', 'Find sources for this', 'ask', 'cite', 'config', 'help', 'search', 'sources', 'term'];
+const COMMAND_NAMES = ['Ask Lodestone about this', 'Find sources for this', 'ask', 'cite', 'config', 'docs', 'help', 'report', 'search', 'sources', 'term'];
 const ROOT = join(import.meta.dirname, '..', '..');
 const CORPUS = existsSync(join(ROOT, 'corpus')) && readdirSync(join(ROOT, 'corpus')).some((f) => /\.(md|txt)$/.test(f)) ? join(ROOT, 'corpus') : SHARED_CORPUS_DIR;
 

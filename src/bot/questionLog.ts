@@ -1,0 +1,173 @@
+/**
+ * The question log: every question the bot answered or refused (normalised question, server, supported or
+ * not, cited passages, time), bounded in rows and expiring, beside the 👍/👎 votes. /report reads it to show
+ * what the corpus lacks. The interface is async so a PostgreSQL store can implement it as it is; today's
+ * store is SQLite, in the bot's state database.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type Database from 'better-sqlite3';
+import type { Answer } from '../core/answer.js';
+import { questionKey } from '../retrieval/feedbackBoost.js';
+import type { AskOptions, Librarian, PassageVote, VoteSource } from '../service/librarian-api.js';
+import type { StoredVote } from './feedback.js';
+
+export interface LoggedQuestion {
+  /** questionKey(question): how votes and repeats of the same question are matched. */
+  key: string;
+  /** As asked (clipped). */
+  question: string;
+  /** The server it was asked in; null in a DM. */
+  guildId: string | null;
+  supported: boolean;
+  /** The passages the answer cited (or, refused, listed as related). */
+  passageIds: string[];
+  /** Milliseconds since the epoch. */
+  at: number;
+}
+
+export interface QuestionLog {
+  record(entry: Omit<LoggedQuestion, 'key' | 'at'>): Promise<void>;
+  /** The server's questions since `sinceMs` (default: all kept), newest first, at most `limit`. */
+  recent(guildId: string | null, options?: { sinceMs?: number; limit?: number }): Promise<LoggedQuestion[]>;
+}
+
+export interface QuestionLogLimits {
+  /** Rows kept (the oldest go first). */
+  maxRows: number;
+  /** Rows older than this are dropped. */
+  ttlMs: number;
+  now: () => number;
+}
+
+const QUESTION_TEXT_MAX = 500;
+
+/** The limits given, the defaults for the rest (an explicit `undefined` is a default too). */
+function limitsWith(maxRows: number, given: Partial<QuestionLogLimits>): QuestionLogLimits {
+  const set = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)) as Partial<QuestionLogLimits>;
+  return { maxRows, ttlMs: 90 * 24 * 3600_000, now: Date.now, ...set };
+}
+
+export class SqliteQuestionLog implements QuestionLog {
+  private readonly limits: QuestionLogLimits;
+  private inserts = 0;
+
+  constructor(
+    private readonly db: Database.Database,
+    limits: Partial<QuestionLogLimits> = {},
+  ) {
+    this.limits = limitsWith(20_000, limits);
+    db.exec(`
+      CREATE TABLE IF NOT EXISTS question_log (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        question_key TEXT NOT NULL,
+        question TEXT NOT NULL,
+        guild_id TEXT,
+        supported INTEGER NOT NULL,
+        passage_ids TEXT NOT NULL,
+        at INTEGER NOT NULL
+      );
+      CREATE INDEX IF NOT EXISTS question_log_guild ON question_log (guild_id, at);
+    `);
+  }
+
+  record(entry: Omit<LoggedQuestion, 'key' | 'at'>): Promise<void> {
+    const question = [...entry.question].slice(0, QUESTION_TEXT_MAX).join('');
+    this.db
+      .prepare('INSERT INTO question_log (question_key, question, guild_id, supported, passage_ids, at) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(questionKey(question), question, entry.guildId, entry.supported ? 1 : 0, JSON.stringify(entry.passageIds), this.limits.now());
+    // pruning every insert would cost a scan each time; every 100th keeps the table within a few % of its bound
+    if (this.inserts++ % 100 === 0) this.prune();
+    return Promise.resolve();
+  }
+
+  recent(guildId: string | null, options: { sinceMs?: number; limit?: number } = {}): Promise<LoggedQuestion[]> {
+    const since = Math.max(options.sinceMs ?? 0, this.limits.now() - this.limits.ttlMs);
+    const limit = options.limit ?? 1_000;
+    const rows = (
+      guildId === null
+        ? this.db.prepare('SELECT * FROM question_log WHERE guild_id IS NULL AND at >= ? ORDER BY seq DESC LIMIT ?').all(since, limit)
+        : this.db.prepare('SELECT * FROM question_log WHERE guild_id = ? AND at >= ? ORDER BY seq DESC LIMIT ?').all(guildId, since, limit)
+    ) as { question_key: string; question: string; guild_id: string | null; supported: number; passage_ids: string; at: number }[];
+    return Promise.resolve(
+      rows.map((r) => ({ key: r.question_key, question: r.question, guildId: r.guild_id, supported: r.supported === 1, passageIds: parseIds(r.passage_ids), at: r.at })),
+    );
+  }
+
+  private prune(): void {
+    this.db.prepare('DELETE FROM question_log WHERE at < ?').run(this.limits.now() - this.limits.ttlMs);
+    this.db.prepare('DELETE FROM question_log WHERE seq <= (SELECT seq FROM question_log ORDER BY seq DESC LIMIT 1 OFFSET ?)').run(this.limits.maxRows);
+  }
+}
+
+/** The same log in memory (a state backend without its own table yet): bounded and expiring alike, lost on restart. */
+export class MemoryQuestionLog implements QuestionLog {
+  private readonly limits: QuestionLogLimits;
+  private readonly rows: LoggedQuestion[] = [];
+
+  constructor(limits: Partial<QuestionLogLimits> = {}) {
+    this.limits = limitsWith(5_000, limits);
+  }
+
+  record(entry: Omit<LoggedQuestion, 'key' | 'at'>): Promise<void> {
+    const question = [...entry.question].slice(0, QUESTION_TEXT_MAX).join('');
+    this.rows.push({ ...entry, question, key: questionKey(question), passageIds: [...entry.passageIds], at: this.limits.now() });
+    if (this.rows.length > this.limits.maxRows) this.rows.splice(0, this.rows.length - this.limits.maxRows);
+    return Promise.resolve();
+  }
+
+  recent(guildId: string | null, options: { sinceMs?: number; limit?: number } = {}): Promise<LoggedQuestion[]> {
+    const since = Math.max(options.sinceMs ?? 0, this.limits.now() - this.limits.ttlMs);
+    const rows = this.rows.filter((r) => r.guildId === guildId && r.at >= since).reverse();
+    return Promise.resolve(rows.slice(0, options.limit ?? 1_000));
+  }
+}
+
+function parseIds(json: string): string[] {
+  try {
+    const ids: unknown = JSON.parse(json);
+    return Array.isArray(ids) ? ids.filter((id): id is string => typeof id === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
+/** The bot's stored votes as the retrieval prior reads them (one voter = one salted user hash). */
+export function feedbackVotes(feedback: { votes(): StoredVote[] | Promise<StoredVote[]> }): VoteSource {
+  return {
+    async votes(): Promise<PassageVote[]> {
+      const stored = await Promise.resolve(feedback.votes());
+      return stored.map((v) => ({ question: v.question, passageIds: v.passageIds, value: v.value, voter: v.userHash, createdAt: v.createdAt }));
+    },
+  };
+}
+
+/** The server an interaction or message came from, for the questions asked while handling it (set by client.ts). */
+export const guildScope = new AsyncLocalStorage<string | null>();
+
+/** What the answer listed: its citations when supported, else the related passages (as the vote buttons do). */
+function listedIds(answer: Answer): string[] {
+  return (answer.supported && answer.citations.length ? answer.citations : answer.related).map((c) => c.id);
+}
+
+/**
+ * The librarian with every answered or refused question written to the log, whichever flow asked it (/ask, a
+ * mention, a thread, a forum post, a context menu). A log that fails is reported, never fails the answer.
+ */
+export function loggingLibrarian(librarian: Librarian, log: QuestionLog, onError: (error: unknown) => void): Librarian {
+  const ask = async (question: string, options?: AskOptions): Promise<Answer> => {
+    const answer = await librarian.ask(question, options);
+    try {
+      await log.record({ question, guildId: guildScope.getStore() ?? null, supported: answer.supported, passageIds: listedIds(answer) });
+    } catch (error) {
+      onError(error);
+    }
+    return answer;
+  };
+  return new Proxy(librarian, {
+    get(target, prop) {
+      if (prop === 'ask') return ask;
+      const value: unknown = Reflect.get(target, prop, target);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
