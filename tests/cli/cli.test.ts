@@ -96,6 +96,16 @@ describe('the command-line contracts of DESIGN.md', () => {
     expect(byId.id).toBe(out.id);
   });
 
+  it('check: a claim with the wrong year prints both years and exits 1; a supported claim exits 0 (--json)', async () => {
+    const wrong = await lodestone(['check', '2019年2月，美国总统拜登签署了第14017号行政令《美国供应链》。']);
+    expect(wrong.code).toBe(1);
+    expect(wrong.stdout).toContain('DIFFERENT FIGURES');
+    expect(wrong.stdout).toContain('the claim says 2019; this passage says 2021');
+    const right = await lodestone(['check', '--json', '2021年2月，美国总统拜登签署了第14017号行政令。']);
+    expect(right.code, right.stderr).toBe(0);
+    expect(JSON.parse(right.stdout)).toMatchObject({ verdict: 'supported', findings: [{ verdict: 'supported', conflicting: [] }] });
+  });
+
   it('bad input: an empty question and an emoji-only question exit 2 with one line and no stack trace', async () => {
     for (const q of ['   ', '🙂🙂']) {
       const { code, stdout, stderr } = await lodestone(['ask', '--json', q]);
