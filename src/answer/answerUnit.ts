@@ -34,6 +34,12 @@ export function ordinalIn(text: string): { family: number; position: number } | 
   return best && { family: best.family, position: best.position };
 }
 
+/** A sentence that starts with the first item of an enumeration (其壹,… 一是…): the one before introduces it. */
+export function opensEnumeration(text: string): boolean {
+  const o = ordinalIn(text);
+  return o !== undefined && o.position === 0 && /^\s*[（(]?\s*(?:一是|其[一壹]|第一|1\s*[）)]|首先)/u.test(text);
+}
+
 /** How many ordinal items of one family a single sentence holds (一是…二是…三是… in one sentence). */
 function itemsInSentence(text: string, family: number): number {
   return FAMILIES[family].filter((m) => text.includes(m)).length;
@@ -72,7 +78,7 @@ export function answerUnit(sentences: Sentence[], index: number): number[] {
       cursor = next;
       position++;
     }
-  } else if (INTRODUCES.test(sentences[at].text) && at + 1 < sentences.length) {
+  } else if (at + 1 < sentences.length && (INTRODUCES.test(sentences[at].text) || opensEnumeration(sentences[at + 1].text))) {
     // an introduction: the sentence it announces, and that sentence's enumeration
     for (const i of answerUnit(sentences, sentences[at + 1].index)) unit.add(sentences.findIndex((s) => s.index === i));
   } else {
@@ -92,12 +98,13 @@ export function answerUnit(sentences: Sentence[], index: number): number[] {
 
 /** The nearest sentence from `start` in `direction` (within 5 sentences) carrying marker `position` of `family`. */
 function findMarker(sentences: Sentence[], start: number, direction: 1 | -1, family: number, position: number): number {
-  const marker = FAMILIES[family][position];
-  if (!marker) return -1;
+  if (!FAMILIES[family][position]) return -1;
+  // families that share their first marker (其壹 … 其贰 / 其貳) are one family written in two scripts
+  const siblings = FAMILIES.map((f, i) => (f[0] === FAMILIES[family][0] ? i : -1)).filter((i) => i >= 0);
   for (let i = start, steps = 0; i >= 0 && i < sentences.length && steps < 5; i += direction, steps++) {
     const o = ordinalIn(sentences[i].text);
-    if (o && o.family === family && o.position === position) return i;
-    if (sentences[i].text.includes(marker) && o?.family === family) return i;
+    if (o && siblings.includes(o.family) && o.position === position) return i;
+    if (o && siblings.includes(o.family) && siblings.some((f) => FAMILIES[f][position] && sentences[i].text.includes(FAMILIES[f][position]))) return i;
   }
   return -1;
 }

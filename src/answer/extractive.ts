@@ -11,7 +11,7 @@ import { splitSentences } from '../text/sentences.js';
 import { clipChars } from '../text/clip.js';
 import { sameNumber } from './citationCheck.js';
 import { holdsAnswerType, questionIntent, SIDES, type QuestionIntent } from './intent.js';
-import { answerUnit } from './answerUnit.js';
+import { answerUnit, opensEnumeration } from './answerUnit.js';
 import { buildLead } from './lead.js';
 
 /** Whole answer text (lead + quotes + source list), in characters: what tests and the bot check. */
@@ -267,9 +267,19 @@ function selectSentences(candidates: Candidate[], items: Item[], intent: Questio
   const withUnit = (c: Candidate) => {
     take(c);
     const sentences = splitSentences(c.passage.text);
-    for (const index of answerUnit(sentences, c.index)) {
+    const unit = answerUnit(sentences, c.index);
+    for (const index of unit) {
       if (index === c.index) continue;
       const member = candidates.find((d) => d.passage.id === c.passage.id && d.index === index);
+      if (member && allowed(member)) take(member);
+    }
+    // a passage that ends where an enumeration begins (…具備明確的實施門檻。 | 其壹,…): the unit runs on into the next
+    if (Math.max(...unit) !== sentences[sentences.length - 1]?.index) return;
+    const next = candidates.find((d) => d.passage.docId === c.passage.docId && d.passage.ordinal === c.passage.ordinal + 1 && d.index === 0);
+    if (!next || !opensEnumeration(next.text)) return;
+    const nextSentences = splitSentences(next.passage.text);
+    for (const index of answerUnit(nextSentences, 0)) {
+      const member = candidates.find((d) => d.passage.id === next.passage.id && d.index === index);
       if (member && allowed(member)) take(member);
     }
   };

@@ -1,5 +1,5 @@
 import type { QuestionLang } from '../core/answer.js';
-import { searchKey } from '../text/searchKey.js';
+import { searchKey, toSimplified, toTraditional } from '../text/searchKey.js';
 import { numbersIn } from '../text/segment.js';
 import type { QuestionIntent } from './intent.js';
 import { ordinalIn } from './answerUnit.js';
@@ -42,6 +42,9 @@ const QUANTITY = /(?:约|近|超过|逾|不到|数|數)?\d+(?:\.\d+)?\s*(?:%|％
 /** Where a list starts: after a verb or preposition that introduces it. */
 const LIST_START = /^(?:.*?(?:与|和|对|向|在|包括|包含|如|是|为|為|即|由|有|以|将|將|从|從|主要分布在|集中在|来自|來自|分布在))?/u;
 
+/** An ordinal marker and the item it introduces, up to the first comma or stop. */
+const ORDINAL_ITEM = /(?:一是|二是|三是|四是|五是|六是|其[一二三四五壹贰貳叁參肆伍]|第[一二三四五六]|（\d）|\(\d\)|首先|其次|再次|最后|最後)[，,：:\s]*([^，,；;。]{2,40})/gu;
+
 function clauses(sentence: string): string[] {
   return sentence
     .split(/(?<=[，,；;：:])/u)
@@ -66,7 +69,7 @@ function splitItems(run: string): string[] {
 export function listItems(sentence: string): string[] {
   const o = ordinalIn(sentence);
   if (o) {
-    const items = [...sentence.matchAll(/(?:一是|二是|三是|四是|五是|其[一二三四五壹贰貳叁參肆]|第[一二三四五六]|（\d）|\(\d\)|首先|其次|再次|最后)[，,：:\s]*([^，,；;。]{2,40})/gu)].map((m) => trimClause(m[1]));
+    const items = [...sentence.matchAll(ORDINAL_ITEM)].map((m) => trimClause(m[1]));
     if (items.length >= 2) return items;
   }
   let best: string[] = [];
@@ -248,6 +251,63 @@ function whoLead(source: LeadSource, ctx: LeadContext): Lead | undefined {
   return { text, n: source.n, fragments: names, computed: [] };
 }
 
+/**
+ * An enumeration quoted as separate sentences (其壹,… 其貳,… / 一是… 二是…): its items in order, from the
+ * passage most of them are in.
+ */
+function enumerationLead(sources: LeadSource[], ctx: LeadContext): Lead | undefined {
+  const items = new Map<string, { n: number; family: number; position: number; head: string }[]>();
+  for (const s of sources) {
+    const o = ordinalIn(s.text);
+    const m = o && [...s.text.matchAll(ORDINAL_ITEM)][0];
+    if (!o || !m) continue;
+    const key = `${s.n}:${o.family}`;
+    const list = items.get(key) ?? [];
+    if (!list.some((i) => i.position === o.position)) list.push({ n: s.n, family: o.family, position: o.position, head: trimClause(m[1]) });
+    items.set(key, list);
+  }
+  const best = [...items.values()].sort((a, b) => b.length - a.length)[0];
+  if (!best || best.length < 2) return undefined;
+  const heads = best.sort((a, b) => a.position - b.position).map((i) => i.head);
+  const text = ctx.lang === 'en' ? `${prefix(ctx)}${heads.join('; ')}` : heads.join('；');
+  return { text, n: best[0].n, fragments: heads, computed: [] };
+}
+
+/**
+ * A table row (表3 …｜关键矿物：钴｜回收比例：24%｜…): the row's name and the cells the question asks about
+ * (a header sharing a word with the question), else all its cells — not the table's caption.
+ */
+function tableLead(source: LeadSource, ctx: LeadContext): Lead | undefined {
+  if (!source.text.includes('｜')) return undefined;
+  const cells = source.text
+    .split('｜')
+    .map((c) => c.trim())
+    .map((c) => {
+      const at = c.indexOf('：');
+      return at > 0 && at < c.length - 1 ? { header: c.slice(0, at), value: c.slice(at + 1) } : undefined;
+    })
+    .filter((c): c is { header: string; value: string } => c !== undefined);
+  if (cells.length < 2) return undefined;
+  const [row, ...rest] = cells;
+  const question = searchKey(ctx.question);
+  // how many of a header's character bigrams the question holds
+  const overlap = (header: string) => {
+    const h = searchKey(header).replace(/[·\s]/g, '');
+    let n = 0;
+    for (let i = 0; i + 1 < h.length; i++) if (question.includes(h.slice(i, i + 2))) n++;
+    return n;
+  };
+  const best = Math.max(0, ...rest.map((c) => overlap(c.header)));
+  const asked = best === 0 ? [] : rest.filter((c) => overlap(c.header) >= Math.min(best, 2));
+  const chosen = asked.length ? asked : rest;
+  const fragments = [row.value, ...chosen.flatMap((c) => [c.header, c.value])];
+  if (ctx.lang === 'en') {
+    const name = ctx.englishName?.(row.value) ?? row.value;
+    return { text: `${prefix(ctx)}${name} — ${chosen.map((c) => `${c.header}: ${c.value}`).join('; ')}`, n: source.n, fragments, computed: [] };
+  }
+  return { text: `${row.value}：${chosen.map((c) => `${c.header} ${c.value}`).join('；')}`, n: source.n, fragments, computed: [] };
+}
+
 /** The clause of the best sentence that holds most of the question (for why/what questions). */
 function clauseLead(source: LeadSource, ctx: LeadContext, questionTerms: string[]): Lead | undefined {
   const cs = clauses(source.text).map(trimClause).filter((c) => [...c].length >= 4);
@@ -291,6 +351,15 @@ export function leadIsSupported(lead: Lead, passageText: string): boolean {
   return true;
 }
 
+/** Clipped, in the asker's script (the lead is Lodestone's own line; quotes stay in their source's), with its [n]. */
+function finish(lead: Lead, ctx: LeadContext): Lead {
+  let text = lead.text;
+  if ([...text].length > LEAD_MAX_CHARS) text = [...text].slice(0, LEAD_MAX_CHARS - 1).join('') + '…';
+  if (ctx.lang === 'zh-Hant') text = toTraditional(text);
+  else if (ctx.lang === 'zh-Hans') text = toSimplified(text);
+  return { ...lead, text: `${text} [${lead.n}]` };
+}
+
 /**
  * The lead: the extracted answer (figure, date, list, name, change) with its [n], in the asker's language;
  * undefined when nothing checkable can be extracted (the caller then uses a short neutral lead).
@@ -299,6 +368,12 @@ export function buildLead(sources: LeadSource[], ctx: LeadContext, questionTerms
   const top = sources.slice(0, 3);
   const tries: ((s: LeadSource) => Lead | undefined)[] = [];
   const t = ctx.intent.types;
+  // a table row answers with its cells; an enumeration quoted item by item, with its items
+  if (t.has('quantity') || t.has('list') || ctx.intent.type === 'what') tries.push((s) => tableLead(s, ctx));
+  // an enumeration the answer quotes item by item is the list asked for, wherever its passage ranks
+  const enumeration = t.has('list') || ctx.intent.type === 'what' ? enumerationLead(sources, ctx) : undefined;
+  const enumerationSource = enumeration && sources.find((s) => s.n === enumeration.n);
+  if (enumeration && enumerationSource && leadIsSupported(enumeration, enumerationSource.passageText)) return finish(enumeration, ctx);
   if (t.has('change')) tries.push((s) => changeLead(s, ctx));
   if (t.has('quantity')) tries.push((s) => changeLead(s, ctx), (s) => quantityLead(s, ctx));
   if (t.has('date')) tries.push((s) => dateLead(s, ctx));
@@ -310,9 +385,7 @@ export function buildLead(sources: LeadSource[], ctx: LeadContext, questionTerms
       const lead = attempt(s);
       if (!lead || !lead.text.trim()) continue;
       if (!leadIsSupported(lead, s.passageText)) continue;
-      let text = lead.text;
-      if ([...text].length > LEAD_MAX_CHARS) text = [...text].slice(0, LEAD_MAX_CHARS - 1).join('') + '…';
-      return { ...lead, text: `${text} [${lead.n}]` };
+      return finish(lead, ctx);
     }
   }
   return undefined;

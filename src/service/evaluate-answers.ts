@@ -1,3 +1,4 @@
+import { searchKey } from '../text/searchKey.js';
 import type { Answer, QuestionLang } from '../core/answer.js';
 
 import { squashWhitespace as squash, type EvalQuestion as RetrievalQuestion } from '../retrieval/evaluate.js';
@@ -40,7 +41,8 @@ export function scoreAnswer(q: EvalQuestion, answer: Answer, citedPassageTexts: 
     lang: q.lang as QuestionLang,
     citesEvidence: q.evidence.length > 0 && citedPassageTexts.some((t) => containsEvidence(t, q.evidence)),
     allKeywords: keywords.every((alts) => alts.some((k) => text.includes(k))),
-    leadStatesAnswer: answer.supported && keywords.some((alts) => alts.some((k) => lead.includes(k))),
+    // script-insensitive: a traditional lead over a simplified passage states the same answer
+    leadStatesAnswer: answer.supported && keywords.some((alts) => alts.some((k) => searchKey(lead).includes(searchKey(k)))),
     quotes: answer.parts.filter((p) => p.kind === 'quote').length,
     supportScore: answer.supportScore,
     supported: answer.supported,

@@ -2,7 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Answer } from '../../src/core/answer.js';
 import type { LibrarianService } from '../../src/service/librarian.js';
-import { englishAmount, leadIsSupported, listItems } from '../../src/answer/lead.js';
+import { buildLead, englishAmount, leadIsSupported, listItems } from '../../src/answer/lead.js';
+import { answerUnit } from '../../src/answer/answerUnit.js';
+import { splitSentences } from '../../src/text/sentences.js';
 import { questionIntent } from '../../src/answer/intent.js';
 import { withLibrarian } from '../support/workspace.js';
 
@@ -143,5 +145,31 @@ describe('follow-ups', () => {
     expect(questionIntent('How does the paper contrast the US and Chinese ways of supporting green technology?').sides).toEqual(['美国', '中国']);
     expect(questionIntent('What happens when a country applies too much pressure?').types.has('date')).toBe(false);
     expect(questionIntent('信息与通信行业从多少降到了多少？').types.has('change')).toBe(true);
+  });
+});
+
+describe('leads drawn from the answer unit', () => {
+  const ctx = (question: string, lang: 'zh-Hans' | 'zh-Hant' | 'en' = 'zh-Hans') => ({ intent: questionIntent(question), question, lang });
+
+  it('a table row answers with its row name and the cells asked about, not the caption', () => {
+    const row = '表3 2021年美国6种主要关键矿物的进口来源及构成｜关键矿物：钴｜回收比例：24%｜主要进口来源地及比例：挪威(20%)、加拿大(16%)、日本(13%)和芬兰(11%)';
+    const lead = buildLead([{ text: row, n: 2, passageText: row }], ctx('钴的回收比例是多少？'), ['钴', '回收比例']);
+    expect(lead?.text).toBe('钴：回收比例 24% [2]');
+  });
+
+  it('an enumeration quoted item by item is the lead of a list question, in the asker\'s script', () => {
+    const passage = '此类操作具备明确的门槛。其一,实施国需掌控核心节点,并具备塑造规则的能力。其二,必须以国内法律体系为支撑。';
+    const sources = [
+      { text: '其二,必须以国内法律体系为支撑。', n: 1, passageText: passage },
+      { text: '其一,实施国需掌控核心节点,并具备塑造规则的能力。', n: 1, passageText: passage },
+    ];
+    const lead = buildLead(sources, ctx('這類操作有哪些門檻？', 'zh-Hant'), ['门槛']);
+    expect(lead?.text).toMatch(/^實施國需掌控核心節點；必須以國內法律體系[為爲]支撐 \[1\]$/);
+  });
+
+  it('a sentence followed by the first item of an enumeration brings the whole enumeration', () => {
+    const text = '不難看出,此類操作具備明確的實施門檻。其壹,實施國需實際掌控全球網絡中的核心節點,並具備塑造規則的能力。其貳,必須以國內制度與法律體系為支撐,以確保行動的合法性。例如美國的做法。';
+    const sentences = splitSentences(text);
+    expect(answerUnit(sentences, 0)).toEqual([0, 1, 2]);
   });
 });
