@@ -12,7 +12,7 @@ import { handleButton, handleSelect } from './components.js';
 import { LruMap } from './lru.js';
 import { handleMessage } from './mentions.js';
 import { phrasesFor } from './phrases.js';
-import { feedbackVotes, guildScope, loggingLibrarian, MemoryQuestionLog } from './questionLog.js';
+import { feedbackVotes, guildScope, loggingLibrarian } from './questionLog.js';
 import { langOf, NO_MENTIONS, replyEphemeral, withScript } from './respond.js';
 import { effectiveSettings, type BotServices } from './services.js';
 import { clientShardOptions, runsFirstShard, shardPlanFromEnv, unsharedStateWarning, type ShardPlan } from './shards.js';
@@ -122,7 +122,7 @@ export async function startBot(opts: StartBotOptions): Promise<RunningBot> {
   const unshared = unsharedStateWarning(opts.shards, state.backend === 'postgres');
   if (unshared) logger.warn(unshared);
   // every question answered or refused is logged (/report); the votes are a bounded prior in retrieval
-  const questions = state.questions ?? new MemoryQuestionLog();
+  const questions = state.questions;
   const librarian = loggingLibrarian(opts.librarian, questions, (error) => logger.warn({ err: loggableError(error, opts.token) }, 'question not logged'));
   opts.librarian.useFeedback?.(feedbackVotes(state.feedback));
   const services: BotServices = {

@@ -1,6 +1,6 @@
 /**
  * `lodestone migrate --to postgres`: an embedded install's bot state (data/feedback.sqlite: votes, the
- * feedback salt, per-server settings, thread memory) copied into PostgreSQL, in one transaction.
+ * feedback salt, per-server settings, thread memory, the question log) copied into PostgreSQL, in one transaction.
  * Idempotent: a row already there is kept when it is as new or newer (a worker may have written it since),
  * so running it twice — or after the workers started — changes nothing the second time.
  */
@@ -17,6 +17,7 @@ export interface CopyReport {
   votes: { read: number; written: number };
   settings: { read: number; written: number };
   threads: { read: number; written: number; turns: number };
+  questions: { read: number; written: number };
   /** What happened to the salt that hashes voters: copied, already the same, or PostgreSQL already had another. */
   salt: 'copied' | 'same' | 'different' | 'none';
 }
@@ -46,6 +47,7 @@ export async function copySqliteStateToPostgres(sqlitePath: string, databaseUrl:
   const settings = all<{ guild_id: string; settings: string; updated_at: string }>('guild_settings', 'SELECT * FROM guild_settings');
   const threads = all<{ channel_id: string; last_at: number; refused: number }>('threads', 'SELECT * FROM threads');
   const turns = all<{ channel_id: string; question: string; answer: string | null }>('thread_turns', 'SELECT channel_id, question, answer FROM thread_turns ORDER BY seq');
+  const questions = all<{ question_key: string; question: string; guild_id: string | null; supported: number; passage_ids: string; at: number }>('question_log', 'SELECT * FROM question_log ORDER BY seq');
   src.close();
 
   const pool = await openPool(databaseUrl, { max: 1 });
@@ -108,6 +110,19 @@ export async function copySqliteStateToPostgres(sqlitePath: string, databaseUrl:
         threadsWritten++;
         turnsWritten += own.length;
       }
+      // the log has no key of its own: a row already there with the same time, server and question is this one
+      let questionsWritten = 0;
+      for (const batch of chunks(questions.map((q) => ({ ...q, supported: q.supported > 0, passage_ids: safeJson(q.passage_ids, []) })))) {
+        const r = await client.query(
+          `INSERT INTO bot_question_log (question_key, question, guild_id, supported, passage_ids, at)
+           SELECT x.question_key, x.question, x.guild_id, x.supported, x.passage_ids, x.at
+           FROM ROWS FROM (jsonb_to_recordset($1::jsonb) AS (question_key TEXT, question TEXT, guild_id TEXT, supported BOOLEAN, passage_ids JSONB, at BIGINT)) WITH ORDINALITY AS x(question_key, question, guild_id, supported, passage_ids, at, n)
+           WHERE NOT EXISTS (SELECT 1 FROM bot_question_log q WHERE q.at = x.at AND q.guild_id IS NOT DISTINCT FROM x.guild_id AND q.question = x.question)
+           ORDER BY x.n`,
+          [JSON.stringify(batch)],
+        );
+        questionsWritten += r.rowCount ?? 0;
+      }
       await client.query('COMMIT');
       return {
         from: sqlitePath,
@@ -115,6 +130,7 @@ export async function copySqliteStateToPostgres(sqlitePath: string, databaseUrl:
         votes: { read: votes.length, written: votesWritten },
         settings: { read: settings.length, written: settingsWritten },
         threads: { read: threads.length, written: threadsWritten, turns: turnsWritten },
+        questions: { read: questions.length, written: questionsWritten },
         salt: saltOutcome,
       };
     } catch (error) {

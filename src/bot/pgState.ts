@@ -1,6 +1,6 @@
 /**
  * The bot's state in PostgreSQL (DATABASE_URL), shared by every worker: votes, per-server settings, thread
- * memory, per-user rate limits and the ids of events already handled — so a thread's follow-up keeps its
+ * memory, the question log (/report), per-user rate limits and the ids of events already handled — so a thread's follow-up keeps its
  * context on another worker or after a restart, a user's limit holds whichever worker answers, and an
  * event delivered to two workers is answered once.
  *
@@ -13,6 +13,7 @@ import type { Logger } from 'pino';
 import { DatabaseUnavailable, migrate, openPool, ResilientPool, type Migration } from '../db/index.js';
 import { type FeedbackStore, hashUser, newSalt, type StoredVote, type Vote } from './feedback.js';
 import { LruMap, MemorySeenIds, type SeenIds } from './lru.js';
+import { type LoggedQuestion, loggedQuestion, type QuestionLog, type QuestionLogLimits, questionLogLimits } from './questionLog.js';
 import { MemoryRateLimiter, RATE_WINDOW_MS, type RateDecision, type RateLimiter, retryAfter } from './rateLimit.js';
 import {
   type BotState,
@@ -59,6 +60,21 @@ export const botMigrations: Migration[] = [
       CREATE INDEX bot_seen_events_seen_at ON bot_seen_events (seen_at);
     `,
   },
+  {
+    id: 'bot/002-question-log',
+    sql: `
+      CREATE TABLE bot_question_log (
+        seq BIGSERIAL PRIMARY KEY,
+        question_key TEXT NOT NULL,
+        question TEXT NOT NULL,
+        guild_id TEXT,
+        supported BOOLEAN NOT NULL,
+        passage_ids JSONB NOT NULL,
+        at BIGINT NOT NULL
+      );
+      CREATE INDEX bot_question_log_guild ON bot_question_log (guild_id, at);
+    `,
+  },
 ];
 
 /** How often a worker deletes rate-limit rows and handled ids nobody needs any more. */
@@ -88,9 +104,13 @@ const UPSERT_VOTES = `
     passage_ids = excluded.passage_ids, created_at = excluded.created_at
   WHERE bot_feedback.created_at < excluded.created_at`;
 
+/** All votes are read for every question (the retrieval prior): shared for this long, and what an outage falls back to. */
+const ALL_VOTES_FRESH_MS = 5_000;
+
 export class PgFeedbackStore implements FeedbackStore {
   private readonly queue: VoteRow[] = [];
   private flushing: Promise<void> | undefined;
+  private allVotes: { at: number; votes: Promise<StoredVote[]> } | undefined;
 
   private constructor(
     private readonly db: ResilientPool,
@@ -129,6 +149,8 @@ export class PgFeedbackStore implements FeedbackStore {
       this.logger?.error({ max: FEEDBACK_QUEUE_MAX }, 'vote queue full while the database is unreachable: the oldest queued vote is dropped');
     }
     this.queue.push(row);
+    // read again next time, but keep the listing as what an outage falls back to
+    if (this.allVotes) this.allVotes = { ...this.allVotes, at: 0 };
     await this.flush();
   }
 
@@ -159,7 +181,26 @@ export class PgFeedbackStore implements FeedbackStore {
     return this.flushing;
   }
 
+  /** Votes on one answer, or all of them — those a few seconds old at most, or the last read while the database is away. */
   async votes(interaction?: string): Promise<StoredVote[]> {
+    if (interaction) return this.read(interaction);
+    const cached = this.allVotes;
+    if (cached && Date.now() - cached.at < ALL_VOTES_FRESH_MS) return cached.votes;
+    const reading = this.read();
+    this.allVotes = { at: Date.now(), votes: reading };
+    try {
+      return await reading;
+    } catch (error) {
+      if (unavailable(error) && cached) {
+        this.allVotes = cached;
+        return cached.votes;
+      }
+      if (this.allVotes?.votes === reading) this.allVotes = undefined;
+      throw error;
+    }
+  }
+
+  private async read(interaction?: string): Promise<StoredVote[]> {
     const { rows } = await this.db.run((pool) =>
       interaction
         ? pool.query('SELECT * FROM bot_feedback WHERE interaction = $1 ORDER BY created_at', [interaction])
@@ -402,6 +443,60 @@ export class PgSeenIds implements SeenIds {
   }
 }
 
+/** The question log (/report) shared by the workers: a server's report covers the questions every worker answered. */
+export class PgQuestionLog implements QuestionLog {
+  private readonly limits: QuestionLogLimits;
+  private inserts = 0;
+
+  constructor(
+    private readonly db: ResilientPool,
+    limits: Partial<QuestionLogLimits> = {},
+    private readonly logger?: Logger,
+  ) {
+    this.limits = questionLogLimits(limits);
+  }
+
+  /** During an outage the question goes unlogged (the answer is not held up; /report misses it). */
+  async record(entry: Omit<LoggedQuestion, 'key' | 'at'>): Promise<void> {
+    const { question, key } = loggedQuestion(entry.question);
+    try {
+      await this.db.run((pool) =>
+        pool.query('INSERT INTO bot_question_log (question_key, question, guild_id, supported, passage_ids, at) VALUES ($1, $2, $3, $4, $5, $6)', [
+          key,
+          question,
+          entry.guildId,
+          entry.supported,
+          JSON.stringify(entry.passageIds),
+          this.limits.now(),
+        ]),
+      );
+    } catch (error) {
+      if (!unavailable(error)) throw error;
+      this.logger?.debug('question not logged: the database is unreachable');
+      return;
+    }
+    // as in SQLite: pruning every 100th insert (per worker) keeps the table within a few % of its bound
+    if (this.inserts++ % 100 === 0) {
+      const now = this.limits.now();
+      await this.db.run((pool) =>
+        pool.query('DELETE FROM bot_question_log WHERE at < $1 OR seq <= (SELECT seq FROM bot_question_log ORDER BY seq DESC LIMIT 1 OFFSET $2)', [now - this.limits.ttlMs, this.limits.maxRows]),
+      );
+    }
+  }
+
+  async recent(guildId: string | null, options: { sinceMs?: number; limit?: number } = {}): Promise<LoggedQuestion[]> {
+    const since = Math.max(options.sinceMs ?? 0, this.limits.now() - this.limits.ttlMs);
+    const { rows } = await this.db.run((pool) =>
+      pool.query(
+        // by time first: rows copied by `lodestone migrate` get later seqs than what workers logged before
+        'SELECT * FROM bot_question_log WHERE guild_id IS NOT DISTINCT FROM $1 AND at >= $2 ORDER BY at DESC, seq DESC LIMIT $3',
+        [guildId, since, options.limit ?? 1_000],
+      ),
+    );
+    return rows.map((r) => ({ key: r.question_key, question: r.question, guildId: r.guild_id, supported: r.supported, passageIds: r.passage_ids, at: Number(r.at) }));
+  }
+}
+
 export class PgBotState implements BotState {
   readonly backend = 'postgres';
 
@@ -412,6 +507,7 @@ export class PgBotState implements BotState {
     readonly threads: PgThreadMemory,
     readonly rateLimiter: PgRateLimiter,
     readonly seen: PgSeenIds,
+    readonly questions: PgQuestionLog,
     private readonly logger?: Logger,
   ) {}
 
@@ -447,6 +543,7 @@ export async function openPgBotState(url: string, opts: PgStateOptions = {}): Pr
     new PgThreadMemory(db, opts.threadMemory, opts.logger),
     new PgRateLimiter(db, opts.ratePerMinute ?? 6, opts.now, RATE_WINDOW_MS, opts.logger),
     new PgSeenIds(db, opts.logger),
+    new PgQuestionLog(db, {}, opts.logger),
     opts.logger,
   );
 }

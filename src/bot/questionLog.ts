@@ -1,15 +1,15 @@
 /**
  * The question log: every question the bot answered or refused (normalised question, server, supported or
  * not, cited passages, time), bounded in rows and expiring, beside the 👍/👎 votes. /report reads it to show
- * what the corpus lacks. The interface is async so a PostgreSQL store can implement it as it is; today's
- * store is SQLite, in the bot's state database.
+ * what the corpus lacks. Two stores: SQLite, in the bot's state database (below), and PostgreSQL with
+ * DATABASE_URL (src/bot/pgState.ts), where one server's log holds what every worker answered.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type Database from 'better-sqlite3';
 import type { Answer } from '../core/answer.js';
 import { questionKey } from '../retrieval/feedbackBoost.js';
 import type { AskOptions, Librarian, PassageVote, VoteSource } from '../service/librarian-api.js';
-import type { StoredVote } from './feedback.js';
+import type { FeedbackStore } from './feedback.js';
 
 export interface LoggedQuestion {
   /** questionKey(question): how votes and repeats of the same question are matched. */
@@ -41,10 +41,16 @@ export interface QuestionLogLimits {
 
 const QUESTION_TEXT_MAX = 500;
 
+/** The question as logged (clipped) and its key. */
+export function loggedQuestion(asked: string): { question: string; key: string } {
+  const question = [...asked].slice(0, QUESTION_TEXT_MAX).join('');
+  return { question, key: questionKey(question) };
+}
+
 /** The limits given, the defaults for the rest (an explicit `undefined` is a default too). */
-function limitsWith(maxRows: number, given: Partial<QuestionLogLimits>): QuestionLogLimits {
+export function questionLogLimits(given: Partial<QuestionLogLimits>): QuestionLogLimits {
   const set = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)) as Partial<QuestionLogLimits>;
-  return { maxRows, ttlMs: 90 * 24 * 3600_000, now: Date.now, ...set };
+  return { maxRows: 20_000, ttlMs: 90 * 24 * 3600_000, now: Date.now, ...set };
 }
 
 export class SqliteQuestionLog implements QuestionLog {
@@ -55,7 +61,7 @@ export class SqliteQuestionLog implements QuestionLog {
     private readonly db: Database.Database,
     limits: Partial<QuestionLogLimits> = {},
   ) {
-    this.limits = limitsWith(20_000, limits);
+    this.limits = questionLogLimits(limits);
     db.exec(`
       CREATE TABLE IF NOT EXISTS question_log (
         seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -71,10 +77,10 @@ export class SqliteQuestionLog implements QuestionLog {
   }
 
   record(entry: Omit<LoggedQuestion, 'key' | 'at'>): Promise<void> {
-    const question = [...entry.question].slice(0, QUESTION_TEXT_MAX).join('');
+    const { question, key } = loggedQuestion(entry.question);
     this.db
       .prepare('INSERT INTO question_log (question_key, question, guild_id, supported, passage_ids, at) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(questionKey(question), question, entry.guildId, entry.supported ? 1 : 0, JSON.stringify(entry.passageIds), this.limits.now());
+      .run(key, question, entry.guildId, entry.supported ? 1 : 0, JSON.stringify(entry.passageIds), this.limits.now());
     // pruning every insert would cost a scan each time; every 100th keeps the table within a few % of its bound
     if (this.inserts++ % 100 === 0) this.prune();
     return Promise.resolve();
@@ -99,29 +105,6 @@ export class SqliteQuestionLog implements QuestionLog {
   }
 }
 
-/** The same log in memory (a state backend without its own table yet): bounded and expiring alike, lost on restart. */
-export class MemoryQuestionLog implements QuestionLog {
-  private readonly limits: QuestionLogLimits;
-  private readonly rows: LoggedQuestion[] = [];
-
-  constructor(limits: Partial<QuestionLogLimits> = {}) {
-    this.limits = limitsWith(5_000, limits);
-  }
-
-  record(entry: Omit<LoggedQuestion, 'key' | 'at'>): Promise<void> {
-    const question = [...entry.question].slice(0, QUESTION_TEXT_MAX).join('');
-    this.rows.push({ ...entry, question, key: questionKey(question), passageIds: [...entry.passageIds], at: this.limits.now() });
-    if (this.rows.length > this.limits.maxRows) this.rows.splice(0, this.rows.length - this.limits.maxRows);
-    return Promise.resolve();
-  }
-
-  recent(guildId: string | null, options: { sinceMs?: number; limit?: number } = {}): Promise<LoggedQuestion[]> {
-    const since = Math.max(options.sinceMs ?? 0, this.limits.now() - this.limits.ttlMs);
-    const rows = this.rows.filter((r) => r.guildId === guildId && r.at >= since).reverse();
-    return Promise.resolve(rows.slice(0, options.limit ?? 1_000));
-  }
-}
-
 function parseIds(json: string): string[] {
   try {
     const ids: unknown = JSON.parse(json);
@@ -132,10 +115,10 @@ function parseIds(json: string): string[] {
 }
 
 /** The bot's stored votes as the retrieval prior reads them (one voter = one salted user hash). */
-export function feedbackVotes(feedback: { votes(): StoredVote[] | Promise<StoredVote[]> }): VoteSource {
+export function feedbackVotes(feedback: Pick<FeedbackStore, 'votes'>): VoteSource {
   return {
     async votes(): Promise<PassageVote[]> {
-      const stored = await Promise.resolve(feedback.votes());
+      const stored = await feedback.votes();
       return stored.map((v) => ({ question: v.question, passageIds: v.passageIds, value: v.value, voter: v.userHash, createdAt: v.createdAt }));
     },
   };

@@ -208,8 +208,8 @@ export interface BotState {
   readonly threads: ThreadMemory;
   readonly rateLimiter: RateLimiter;
   readonly seen: SeenIds;
-  /** The questions asked and whether they were answered (/report); a backend without one gets a memory log. */
-  readonly questions?: QuestionLog;
+  /** The questions asked and whether they were answered (/report). */
+  readonly questions: QuestionLog;
   /** Writes what is still queued (as far as the database allows) and closes. */
   close(): Promise<void>;
 }

@@ -13,6 +13,7 @@ export async function runMigrate(options: { to: string; from?: string }, env: No
   console.log(`  ${line('votes', r.votes)}`);
   console.log(`  ${line('server settings', r.settings)}`);
   console.log(`  ${line('threads', r.threads)}, ${r.threads.turns} turns`);
+  console.log(`  ${line('logged questions', r.questions)}`);
   if (r.salt === 'different') {
     console.log('  note: PostgreSQL already had another feedback salt, kept: a voter of the copied votes is counted apart from their new votes (set FEEDBACK_SALT on every worker to make them one)');
   }

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/bot/feedback.js';
-import { MemoryQuestionLog, SqliteQuestionLog, type QuestionLog } from '../../src/bot/questionLog.js';
+import { SqliteQuestionLog, type QuestionLog } from '../../src/bot/questionLog.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -18,7 +18,6 @@ function dbFile(): string {
 
 const kinds: [string, (now: () => number, maxRows?: number) => QuestionLog][] = [
   ['sqlite', (now, maxRows) => new SqliteQuestionLog(openDatabase(dbFile()), { now, maxRows, ttlMs: 1_000 })],
-  ['memory', (now, maxRows) => new MemoryQuestionLog({ now, maxRows, ttlMs: 1_000 })],
 ];
 
 describe.each(kinds)('%s question log', (_kind, open) => {

@@ -6,7 +6,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openBotState } from '../../src/bot/state.js';
-import { openPgBotState, type PgBotState } from '../../src/bot/pgState.js';
+import { botMigrations, openPgBotState, type PgBotState } from '../../src/bot/pgState.js';
 import { freshDatabase, pgCluster, until, type TestDatabase } from './support.js';
 
 let db: TestDatabase;
@@ -37,7 +37,7 @@ describe('DATABASE_URL chooses PostgreSQL', () => {
   it('openBotState with a URL opens the PostgreSQL stores (and the bot tables exist once, however many workers start)', async () => {
     const states = await Promise.all([openBotState({ databaseUrl: db.url }), openBotState({ databaseUrl: db.url }), openBotState({ databaseUrl: db.url })]);
     expect(states.map((s) => s.backend)).toEqual(['postgres', 'postgres', 'postgres']);
-    expect(await count("SELECT count(*) AS n FROM schema_migrations WHERE id LIKE 'bot/%'")).toBe(1);
+    expect(await count("SELECT count(*) AS n FROM schema_migrations WHERE id LIKE 'bot/%'")).toBe(botMigrations.length);
     await Promise.all(states.map((s) => s.close()));
   });
 });
@@ -111,11 +111,37 @@ describe('two workers on one database', () => {
   });
 });
 
+describe('the question log and the votes the ranking reads', () => {
+  it("a server's /report sees the questions both workers answered, newest first, and only that server's", async () => {
+    const [a, b] = [await worker(), await worker()];
+    await a.questions.record({ question: '什么是选择性脱钩？', guildId: 'g1', supported: true, passageIds: ['p1'] });
+    await b.questions.record({ question: '法国的首都是哪里？', guildId: 'g1', supported: false, passageIds: [] });
+    await b.questions.record({ question: 'What is friend-shoring?', guildId: 'g2', supported: true, passageIds: ['p2'] });
+    await a.questions.record({ question: '私信里的问题', guildId: null, supported: true, passageIds: ['p3'] });
+    const g1 = await a.questions.recent('g1');
+    expect(g1.map((q) => [q.question, q.supported])).toEqual([
+      ['法国的首都是哪里？', false],
+      ['什么是选择性脱钩？', true],
+    ]);
+    expect(g1[1].passageIds).toEqual(['p1']);
+    expect((await b.questions.recent(null)).map((q) => q.question)).toEqual(['私信里的问题']);
+  });
+
+  it('all votes, as the ranking reads them for every question, include another worker\'s within seconds', async () => {
+    const [a, b] = [await worker(), await worker()];
+    const before = (await b.feedback.votes()).length;
+    await a.feedback.record({ interaction: 'shared', question: 'q', passageIds: ['p'], userId: 'u', value: 1 });
+    expect((await a.feedback.votes()).length).toBe(before + 1); // its own at once
+    await until(async () => (await b.feedback.votes()).length === before + 1, "the other worker's vote", 30_000);
+  });
+});
+
 describe('PostgreSQL restarted while the bot runs', () => {
   it('a vote cast while it is down is queued and lands after it is back; limits, claims and settings keep working meanwhile', async () => {
     const state = await worker({ ratePerMinute: 2 });
     await state.settings.update('guild-r', (s) => ({ ...s, publicAnswers: true }));
     await state.feedback.record({ interaction: 'before', question: 'q', passageIds: ['p'], userId: 'u', value: 1 });
+    expect((await state.feedback.votes()).map((v) => v.interaction)).toContain('before');
     try {
       pgCluster('stop');
       // during the outage: nothing throws, nothing waits for the database
@@ -130,6 +156,8 @@ describe('PostgreSQL restarted while the bot runs', () => {
       expect(await state.seen.claim('i-during')).toBe(true);
       expect(await state.seen.claim('i-during')).toBe(false);
       expect(await state.threads.history('any')).toEqual([]);
+      // the ranking's prior keeps the votes it last read
+      expect((await state.feedback.votes()).map((v) => v.interaction)).toContain('before');
     } finally {
       pgCluster('start');
     }

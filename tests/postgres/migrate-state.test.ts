@@ -40,6 +40,8 @@ beforeAll(async () => {
   await embedded.threads.add('thread-1', { question: '美国对华关键矿物供应链脱钩的手段有哪些？', answer: '出口管制' });
   await embedded.threads.add('thread-1', { question: '那稀土呢？' });
   await embedded.threads.markRefused('thread-2');
+  await embedded.questions.record({ question: '法国的首都是哪里？', guildId: 'guild-1', supported: false, passageIds: [] });
+  await embedded.questions.record({ question: '什么是选择性脱钩？', guildId: 'guild-1', supported: true, passageIds: ['a'] });
   await embedded.close();
 });
 
@@ -49,13 +51,14 @@ afterAll(async () => {
 });
 
 describe('lodestone migrate --to postgres', () => {
-  it('copies votes, settings and thread memory; the PostgreSQL stores serve them, and a copied voter is the same voter there', async () => {
+  it('copies votes, settings, thread memory and the question log; the PostgreSQL stores serve them, and a copied voter is the same voter there', async () => {
     const run = lodestone(['migrate', '--to', 'postgres'], { DATABASE_URL: db.url, FEEDBACK_DB: file });
     expect(run.err).toBe('');
     expect(run.code).toBe(0);
     expect(run.out).toMatch(/votes: 3 written of 3/);
     expect(run.out).toMatch(/server settings: 1 written of 1/);
     expect(run.out).toMatch(/threads: 2 written of 2, 2 turns/);
+    expect(run.out).toMatch(/logged questions: 2 written of 2/);
 
     const state = await openPgBotState(db.url);
     try {
@@ -63,6 +66,10 @@ describe('lodestone migrate --to postgres', () => {
       expect(await state.settings.get('guild-1')).toEqual({ channels: [], forums: ['forum-1'], publicAnswers: true, script: 'zh-Hant' });
       expect(await state.threads.history('thread-1')).toEqual([{ question: '美国对华关键矿物供应链脱钩的手段有哪些？', answer: '出口管制' }, { question: '那稀土呢？' }]);
       expect(await state.threads.refused('thread-2')).toBe(true);
+      expect((await state.questions.recent('guild-1')).map((q) => [q.question, q.supported])).toEqual([
+        ['什么是选择性脱钩？', true],
+        ['法国的首都是哪里？', false],
+      ]);
       // the salt came along: alice changing her vote on PostgreSQL replaces her embedded vote
       await state.feedback.record({ interaction: 'i1', question: '什么是选择性脱钩？', passageIds: ['a', 'b'], userId: 'alice', value: -1 });
       expect((await state.feedback.votes('i1')).map((v) => v.value)).toEqual([-1, -1]);
@@ -77,6 +84,7 @@ describe('lodestone migrate --to postgres', () => {
     expect(run.out).toMatch(/votes: 0 written of 3 \(3 already there\)/);
     expect(run.out).toMatch(/server settings: 0 written of 1/);
     expect(run.out).toMatch(/threads: 0 written of 2/);
+    expect(run.out).toMatch(/logged questions: 0 written of 2/);
     const admin = new pg.Client({ connectionString: db.url });
     await admin.connect();
     try {

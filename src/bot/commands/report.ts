@@ -119,7 +119,7 @@ export async function execute(interaction: ChatInputCommandInteraction, services
   const logged = await services.questions.recent(interaction.guildId, { sinceMs: since });
   // votes carry no server: a 👎 counts here when its question was asked in this server
   const ours = new Set(logged.map((q) => q.key));
-  const votes = (await Promise.resolve(services.feedback.votes())).filter((v) => v.value < 0 && Date.parse(v.createdAt) >= since && ours.has(questionKey(v.question)));
+  const votes = (await services.feedback.votes()).filter((v) => v.value < 0 && Date.parse(v.createdAt) >= since && ours.has(questionKey(v.question)));
   const byKey = new Map<string, Omit<ReportItem, 'topics' | 'missing'>>();
   for (const q of logged) {
     const item = byKey.get(q.key) ?? { question: q.question, asked: 0, refused: 0, down: 0 };
