@@ -98,8 +98,8 @@ interface Item {
   /** A rare term of the question (or a number/name): near misses differ from the corpus in these. */
   distinctive: boolean;
   /**
-   * An English word no expansion bridges: a Chinese passage may still say it in words the dictionary did not
-   * offer (breakthrough → 突破性进展), so its absence is weaker evidence (half weight in distinctiveCoverage).
+   * An English word no expansion bridges, or only the dictionary does: a Chinese passage may say it in other
+   * words (breakthrough → 突破性进展), so its absence is weaker evidence (half weight in distinctiveCoverage).
    */
   soft?: boolean;
   present: (key: string, numbers: string[]) => number;
@@ -119,7 +119,7 @@ function questionItems(profile: QuestionProfile, sentenceKeys: string[], focus: 
     // rare in the pool: at most a tenth of the sentences hold it
     const distinctive = df <= Math.max(1, n / 10) && group.some((term) => [...term].length >= 2 || /\p{Script=Han}/u.test(term));
     const present = group.length === 1 ? (key: string) => termMatch(group[0], key) : (key: string) => Math.max(...group.map((term) => termMatch(term, key)));
-    const soft = group.length === 1 && /^[a-z][a-z-]*$/.test(group[0]);
+    const soft = group.every((term) => profile.soft.has(term));
     items.push({ id: `t:${group[0]}`, weight: Math.max(0.2, idf) * lengthFactor * focusFactor, distinctive, present, soft });
   }
   for (const num of profile.numbers) {
@@ -147,15 +147,22 @@ function hanCount(text: string): number {
 }
 
 /** A bibliography entry or bare link: worth quoting only when the question asks for a source. */
-const BIBLIOGRAPHY = /https?:\/\/|www\.|访问时间|訪問時間|\bVol\.\s*\d|\bpp\.\s*\d|\bNo\.\s*\d|参见|參見|转引自|轉引自|出版社|[载載]《[^》]+》[，,]\s*\d{4}\s*年第|第\s*\d+[—–-]\d+\s*[页頁]/i;
+const BIBLIOGRAPHY = /https?:\/\/|www\.|\bet al\.|[,，]\s*[”"]|访问时间|訪問時間|\bVol\.\s*\d|\bpp\.\s*\d|\bNo\.\s*\d|参见|參見|转引自|轉引自|出版社|[载載]《[^》]+》[，,]\s*\d{4}\s*年第|第\s*\d+[—–-]\d+\s*[页頁]/i;
 
 /** Gather passages to quote from: the top results plus the footnotes the top paragraphs link to. */
-function gatherPassages(input: ComposeInput): { passage: Passage; score: number; rank: number; linked: boolean }[] {
+/** A passage that is nothing but a reference (author, “title,” URL, 载《…》第 5 期): it answers only "where from". */
+function bibliographyOnly(passage: Passage): boolean {
+  return passage.kind === 'footnote' && splitSentences(passage.text).every((s) => BIBLIOGRAPHY.test(s.text));
+}
+
+function gatherPassages(input: ComposeInput, asksProvenance: boolean): { passage: Passage; score: number; rank: number; linked: boolean }[] {
   const seen = new Set<string>();
   const out: { passage: Passage; score: number; rank: number; linked: boolean }[] = [];
   const named = input.namedDocIds && input.namedDocIds.size ? input.namedDocIds : undefined;
+  // English questions match the English of reference notes: those do not take the places of passages that answer
   const top = [...input.results]
     .filter((r) => !named || named.has(r.passage.docId))
+    .filter((r) => asksProvenance || !bibliographyOnly(r.passage))
     .sort((a, b) => b.score - a.score)
     .slice(0, MAX_PASSAGES);
   top.forEach((r, rank) => {
@@ -181,7 +188,7 @@ function squash(text: string): string {
 
 /** Score every sentence of the gathered passages against the question. */
 async function scoreSentences(input: ComposeInput, profile: QuestionProfile, intent: QuestionIntent): Promise<{ candidates: Candidate[]; items: Item[] }> {
-  const gathered = gatherPassages(input);
+  const gathered = gatherPassages(input, profile.asksProvenance);
   const previous = input.previousAnswer ? squash(input.previousAnswer) : '';
   const raw: Omit<Candidate, 'relevance' | 'covers'>[] = [];
   for (const g of gathered) {

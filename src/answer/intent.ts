@@ -17,7 +17,7 @@ export interface QuestionIntent {
 }
 
 const CHANGE = /从多少|由多少|降[到至]了?多少|升[到至]了?多少|增[长加][到至]了?多少|减少[到至]了?多少|变化|how (?:much )?did .{0,40}(?:change|fall|drop|rise|decline|grow)|from what .{0,30} to what|change[sd]? from/i;
-const QUANTITY = /多少|几[个项家种国成倍]|幾[個項家種國成倍]|how many|how much|what (?:share|percentage|proportion|price|rate|tariff|amount|value|target|sum|figure)|what percent/i;
+const QUANTITY = /多少|几[个项家种国成倍]|幾[個項家種國成倍]|how many|how much|how (?:large|big|high|small) (?:a |an )?(?:share|portion|proportion|percentage|part)|what (?:share|percentage|proportion|price|rate|tariff|amount|value|target|sum|figure)|what percent/i;
 /** Nouns of a figure: they make a question ask for one only when no other question word asks for something else. */
 const QUANTITY_NOUN = /数量|份额|占比|比例|百分之/;
 const OTHER_ASK = /什么|什麼|哪|如何|怎|为何|為何|谁|誰|\b(?:what|how|which|who|why|where)\b/i;

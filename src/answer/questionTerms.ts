@@ -36,6 +36,11 @@ export interface QuestionProfile {
    * item, covered by any of them (永磁体 / 永久磁铁 / 永磁磁铁 for "permanent magnet"); every other term is its own.
    */
   groups: string[][];
+  /**
+   * Terms whose absence from a passage is weaker evidence: the dictionary's sense of an English word
+   * ("belongs" → 属于) and English words nothing bridges — a passage may say them in other words.
+   */
+  soft: Set<string>;
   /** Numbers as written in the question (41.6%, 2018). */
   numbers: string[];
   /**
@@ -187,9 +192,12 @@ export function profileQuestion(question: string, expandedTerms: string[] = [], 
     addGroup(terms.has(source) ? [source, ...forms] : forms);
   }
   for (const t of terms) addGroup([t]);
+  const soft = new Set<string>([...terms].filter((t) => /^[a-z][a-z-]*$/.test(t)));
+  for (const g of expansionGroups) if (g.dictionary) for (const f of g.forms) for (const t of termsOfForm.get(f) ?? []) soft.add(t);
   return {
     terms: [...terms],
     groups,
+    soft,
     numbers,
     names: [...names],
     tables: [...tables],

@@ -22,6 +22,8 @@ export interface GlossaryJSON {
 export interface ExpansionGroup {
   source: string;
   forms: string[];
+  /** The forms come from the CC-CEDICT lexicon, not a curated entry (a likelier sense, not a certain one). */
+  dictionary?: boolean;
 }
 
 /** A word pair that only expands questions (imports → 进口); not shown by lookup. */
@@ -471,7 +473,7 @@ export class Glossary {
           seen.add(m.word);
           forms.push(m.word);
         }
-        if (forms.length) out.push({ source: t.word, forms });
+        if (forms.length) out.push({ source: t.word, forms, dictionary: true });
       }
     }
     return out;

@@ -88,6 +88,8 @@ export interface LibrarianService extends Librarian {
 }
 
 const DEFAULT_K = 8;
+/** Passages an answer is composed from (it quotes from the best few that are not reference notes). */
+const COMPOSER_POOL = 16;
 const MAX_SEARCH_K = 25;
 
 export async function createLibrarian(options: LibrarianOptions): Promise<LibrarianService> {
@@ -253,7 +255,7 @@ function confirmedExpansion(question: string, g: Generation, results: ScoredPass
 /** The expansion's groups, each keeping only the forms confirmedExpansion kept. */
 function keptGroups(groups: ExpansionGroup[], kept: string[]): ExpansionGroup[] {
   const keep = new Set(kept);
-  return groups.map((g) => ({ source: g.source, forms: g.forms.filter((f) => keep.has(f)) })).filter((g) => g.forms.length > 0);
+  return groups.map((g) => ({ ...g, forms: g.forms.filter((f) => keep.has(f)) })).filter((g) => g.forms.length > 0);
 }
 
 /** Author and year ("周亚敏 2024"), else the title: a comparison heading per document. */
@@ -326,11 +328,13 @@ class LibrarianImpl implements LibrarianService {
     if (followUp.needsContext) return needsContextAnswer(question, lang, started);
     const searchQuery = followUp.standalone;
     const k = options.k ?? DEFAULT_K;
-    let { results, timings } = await g.retriever.search(searchQuery, k);
+    // the composer sets reference notes aside, so it looks further down the ranking than the k it cites from
+    const pool = Math.max(k, COMPOSER_POOL);
+    let { results, timings } = await g.retriever.search(searchQuery, pool);
     // dictionary words no retrieved passage confirms (see confirmedExpansion) are searched again without them
     const expansion = confirmedExpansion(searchQuery, g, results);
     if (expansion.terms.length < g.expand(searchQuery).length) {
-      const again = await g.retrieverWith(() => expansion.terms).search(searchQuery, k);
+      const again = await g.retrieverWith(() => expansion.terms).search(searchQuery, pool);
       results = again.results;
       timings = { embedMs: timings.embedMs + again.timings.embedMs, searchMs: timings.searchMs + again.timings.searchMs };
     }
@@ -343,7 +347,7 @@ class LibrarianImpl implements LibrarianService {
       lang,
       results,
       passageById: (id) => g.index.byId(id),
-      titleOf: (docId) => g.index.document(docId)?.title ?? docId,
+      titleOf: (docId: string) => g.index.document(docId)?.title ?? docId,
       expandedTerms: expansion.terms,
       expansionGroups: groups,
       unbridgedTerms: await absentWords(searchQuery, g, expansion.confirmed, groups),

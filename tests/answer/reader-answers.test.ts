@@ -100,6 +100,14 @@ describe('calibrated refusal', () => {
     expect(a.text).toContain(figure);
   });
 
+  it('reference notes matching an English question\'s words do not crowd out the passage that answers it', async () => {
+    const a = await librarian.ask('How large a share of global green-technology patents belongs to the United States?');
+    expect(a.supported).toBe(true);
+    expect(a.lead).toMatch(/^In short: 27%/);
+    expect(a.citations[0].text).toContain('27%');
+    expect(a.citations.every((c) => !/https?:|访问时间/.test(c.text))).toBe(true);
+  });
+
   it.each([
     // a time phrase between the noun and 多少 is not the asked noun (比例, not 年要)
     ['到2027年，电池关键矿物来自美国或自由贸易协定国家的比例要达到多少？', '80%'],
