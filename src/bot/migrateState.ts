@@ -7,7 +7,7 @@
 import Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
 import { UserInputError } from '../core/errors.js';
-import { describeTarget, migrate, openPool, parseDatabaseUrl } from '../db/index.js';
+import { describeTarget, inTransaction, migrate, openPool, parseDatabaseUrl } from '../db/index.js';
 import { botMigrations } from './pgState.js';
 
 export interface CopyReport {
@@ -53,9 +53,7 @@ export async function copySqliteStateToPostgres(sqlitePath: string, databaseUrl:
   const pool = await openPool(databaseUrl, { max: 1 });
   try {
     await migrate(pool, botMigrations);
-    const client = await pool.connect();
-    try {
-      await client.query('BEGIN');
+    return await inTransaction(pool, async (client) => {
       let saltOutcome: CopyReport['salt'] = 'none';
       if (salt) {
         const { rows } = await client.query(
@@ -123,7 +121,6 @@ export async function copySqliteStateToPostgres(sqlitePath: string, databaseUrl:
         );
         questionsWritten += r.rowCount ?? 0;
       }
-      await client.query('COMMIT');
       return {
         from: sqlitePath,
         to: target,
@@ -133,12 +130,7 @@ export async function copySqliteStateToPostgres(sqlitePath: string, databaseUrl:
         questions: { read: questions.length, written: questionsWritten },
         salt: saltOutcome,
       };
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
   } finally {
     await pool.end();
   }

@@ -17,7 +17,7 @@
  * workers starting together apply them once, and a step that fails leaves the schema as it was.
  */
 import { createHash } from 'node:crypto';
-import type { Pool } from './pool.js';
+import { inTransaction, type Pool } from './pool.js';
 
 export interface Migration {
   /** Unique across rooms ("bot/001-feedback"); the order of the list is the order of application. */
@@ -37,10 +37,7 @@ export async function migrate(pool: Pool, migrations: readonly Migration[]): Pro
     if (ids.has(m.id)) throw new Error(`migration id "${m.id}" is listed twice`);
     ids.add(m.id);
   }
-  const client = await pool.connect();
-  let broken = false;
-  try {
-    await client.query('BEGIN');
+  return inTransaction(pool, async (client) => {
     // the lock comes before CREATE TABLE IF NOT EXISTS: two of those at once can still collide
     await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
     await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -62,15 +59,6 @@ export async function migrate(pool: Pool, migrations: readonly Migration[]): Pro
       await client.query('INSERT INTO schema_migrations (id, checksum) VALUES ($1, $2)', [m.id, sum]);
       done.push(m.id);
     }
-    await client.query('COMMIT');
     return done;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => {
-      broken = true;
-    });
-    throw error;
-  } finally {
-    // a connection that could not even roll back is not given back to the pool
-    client.release(broken);
-  }
+  });
 }

@@ -103,6 +103,25 @@ export async function openPool(url: string, opts: OpenPoolOptions = {}): Promise
   return pool;
 }
 
+/** `work` inside BEGIN … COMMIT on one connection, rolled back when it throws; a connection that cannot even roll back is discarded. */
+export async function inTransaction<T>(pool: Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  let broken = false;
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {
+      broken = true;
+    });
+    throw error;
+  } finally {
+    client.release(broken || undefined);
+  }
+}
+
 function safePassword(url: string): string {
   try {
     return decodeURIComponent(new URL(url).password);

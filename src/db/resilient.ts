@@ -8,7 +8,7 @@
  */
 import type { Logger } from 'pino';
 import type pg from 'pg';
-import { isConnectionError, type Pool } from './pool.js';
+import { inTransaction, isConnectionError, type Pool } from './pool.js';
 
 /** The database is (still) unreachable; what the query would have done did not happen. */
 export class DatabaseUnavailable extends Error {
@@ -79,23 +79,7 @@ export class ResilientPool {
 
   /** `work` inside BEGIN … COMMIT on one connection (rolled back when it throws), with run()'s outage handling. */
   transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    return this.run(async (pool) => {
-      const client = await pool.connect();
-      let broken = false;
-      try {
-        await client.query('BEGIN');
-        const result = await work(client);
-        await client.query('COMMIT');
-        return result;
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => {
-          broken = true;
-        });
-        throw error;
-      } finally {
-        client.release(broken || undefined);
-      }
-    });
+    return this.run((pool) => inTransaction(pool, work));
   }
 
   /** Called each time the database is back after an outage; returns a function that removes the listener. */
