@@ -1,24 +1,20 @@
-import { stripTokens } from '../corpus/markup.js';
+import { stripTokens, TOKEN_PATTERN } from '../corpus/markup.js';
+import { splitSentences } from '../text/sentences.js';
 
 /**
- * Sentence boundaries for Chinese (。！？； and their full-width closers) and English (. ! ? before a capital),
- * keeping footnote tokens with the sentence they follow. Abbreviations and initials ("U. S.", "Vol.", "pp.")
- * do not end an English sentence.
+ * The paragraph's sentences as verbatim slices that join back to it (the space between two sentences goes
+ * with the second). One splitter for passages and quotes (src/text/sentences.ts); a footnote token after a
+ * full stop stays with its sentence, so the note is linked from the passage that cites it. When it replaced
+ * the chunker's own splitter, corpus/ and the format fixtures ingested to the same passages (ids, texts,
+ * footnote links).
  */
-const BOUNDARY = /[。！？!?；;]+[”’」』）)]*(?:\uE000\d+\uE001)*|\.[”’"」』)]*(?:\uE000\d+\uE001)*(?=\s+[A-Z“"(])/gu;
-const ABBREVIATION = /(?:^|[\s(])(?:[A-Z]|e\.g|i\.e|vs|etc|al|Vol|No|pp|p|Dr|Mr|Mrs|Ms|Prof|Inc|Ltd|Co|Jr|St|Fig|ed|eds)$/;
-
-export function splitSentences(text: string): string[] {
-  const sentences: string[] = [];
-  let start = 0;
-  for (const m of text.matchAll(BOUNDARY)) {
-    const end = m.index! + m[0].length;
-    if (m[0].startsWith('.') && ABBREVIATION.test(text.slice(start, m.index))) continue;
-    sentences.push(text.slice(start, end));
-    start = end;
-  }
-  if (start < text.length) sentences.push(text.slice(start));
-  return sentences.filter((s) => s.trim() !== '');
+function verbatimSentences(text: string): string[] {
+  const sentences = splitSentences(text, { trailingMark: TOKEN_PATTERN });
+  if (sentences.length === 0) return [text];
+  return sentences.map((s, i) => {
+    const from = i === 0 ? 0 : sentences[i - 1].start + sentences[i - 1].text.length;
+    return text.slice(from, i + 1 < sentences.length ? s.start + s.text.length : text.length);
+  });
 }
 
 /** Clause boundaries, for the rare sentence longer than a whole passage. */
@@ -50,7 +46,7 @@ export function splitIntoPieces(text: string, options: PieceOptions = {}): strin
   const overlap = options.overlapChars ?? 120;
   const minTail = options.minTailChars ?? 80;
   if (visibleLength(text) <= maxParagraph) return [text.trim()];
-  const units = splitSentences(text).flatMap((s) => (visibleLength(s) > maxPiece ? splitClauses(s) : [s]));
+  const units = verbatimSentences(text).flatMap((s) => (visibleLength(s) > maxPiece ? splitClauses(s) : [s]));
   const pieces: number[][] = [];
   let current: number[] = [];
   let currentLength = 0;

@@ -13,14 +13,22 @@ const TERMINATORS = new Set(['。', '！', '？', '；', '!', '?', ';', '\n']);
 const CLOSERS = new Set(['”', '’', '」', '』', '）', ')', '》', '】', '"', "'"]);
 const OPENERS: Record<string, string> = { '“': '”', '「': '」', '『': '』', '《': '》', '（': '）', '(': ')' };
 // Footnote markers written after the full stop (…下降。<sup>③</sup> or …下降。③) belong to the sentence they close.
-const TRAILING_MARK = /^(?:\s*(?:<sup>[^<]{1,8}<\/sup>|[\u2460-\u2473\u2776-\u277F]|\[\d{1,3}\]))+/;
+const MARK_SOURCE = String.raw`<sup>[^<]{1,8}<\/sup>|[\u2460-\u2473\u2776-\u277F]|\[\d{1,3}\]`;
+const trailingMarks = (extra?: RegExp) => new RegExp(`^(?:\\s*(?:${MARK_SOURCE}${extra ? `|${extra.source}` : ''}))+`);
+const TRAILING_MARK = trailingMarks();
+
+export interface SplitOptions {
+  /** A further mark that stays with the sentence it closes: the chunker's footnote tokens (corpus/markup.ts). */
+  trailingMark?: RegExp;
+}
 
 /**
  * Split a passage into sentences at 。！？；!?; and line breaks, keeping the punctuation.
  * Does not split inside “”「」《》（） quotes (unless they run past 300 characters — an unbalanced quote),
  * nor in numbers such as 41.6 (the ASCII full stop only ends a sentence before whitespace and a capital).
  */
-export function splitSentences(text: string): Sentence[] {
+export function splitSentences(text: string, options: SplitOptions = {}): Sentence[] {
+  const trailing = options.trailingMark ? trailingMarks(options.trailingMark) : TRAILING_MARK;
   const out: Sentence[] = [];
   const chars = [...text];
   // Work on UTF-16 offsets for slicing; track them alongside code points.
@@ -59,7 +67,7 @@ export function splitSentences(text: string): Sentence[] {
       end += chars[i].length;
       closeStack.pop();
     }
-    const mark = TRAILING_MARK.exec(text.slice(end));
+    const mark = trailing.exec(text.slice(end));
     if (mark) {
       const consumed = mark[0];
       end += consumed.length;

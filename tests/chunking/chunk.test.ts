@@ -5,10 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildPassages } from '../../src/chunking/build.js';
 import { chunkDocument } from '../../src/chunking/chunk.js';
 import { assignIds, textHash } from '../../src/chunking/passage-id.js';
-import { splitIntoPieces, splitSentences } from '../../src/chunking/sentences.js';
-import { endsSentence } from '../../src/corpus/markup.js';
+import { splitIntoPieces } from '../../src/chunking/sentences.js';
+import { endsSentence, markerToken } from '../../src/corpus/markup.js';
+import { splitSentences as sentenceSplit } from '../../src/text/sentences.js';
 
 const CORPUS = path.resolve('corpus');
+const splitSentences = (text: string) => sentenceSplit(text).map((s) => s.text);
 const PAPER = 'zhou2024-green-digital-decoupling.md';
 let dir: string;
 
@@ -94,12 +96,20 @@ describe('passage size', () => {
     expect(covered).toEqual(new Set(splitSentences(long)));
   });
 
-  it('does not end an English sentence at initials or abbreviations', () => {
-    expect(splitSentences('The U. S. Department of Energy acted. It was 2021. See pp. 4-5 in Vol. 3 for details.')).toEqual([
-      'The U. S. Department of Energy acted.',
-      ' It was 2021.',
-      ' See pp. 4-5 in Vol. 3 for details.',
-    ]);
+  it('does not end a piece at initials or abbreviations', () => {
+    const english = Array.from({ length: 8 }, (_, i) => `Report ${i + 1} of the U. S. Department of Energy, see pp. 4-5 in Vol. 3, covers lithium and cobalt supply.`).join(' ');
+    const pieces = splitIntoPieces(english);
+    expect(pieces.length).toBeGreaterThan(1);
+    for (const p of pieces) expect(p).toMatch(/^Report \d .*supply\.$/);
+  });
+
+  it('keeps a footnote token with the sentence it closes, so every piece quoting that sentence links the note', () => {
+    const sentence = (i: number) => `第${i}句说明关键矿物供应链的变化，以及美国对华选择性脱钩的影响和后果，还有相关国家的应对措施。`;
+    const text = Array.from({ length: 14 }, (_, i) => sentence(i + 1) + (i === 7 ? markerToken(7) : '')).join('');
+    const pieces = splitIntoPieces(text);
+    const quoting = pieces.filter((p) => p.includes(sentence(8)));
+    expect(quoting.length).toBe(2); // the end of one piece, repeated at the start of the next
+    for (const p of quoting) expect(p).toContain(sentence(8) + markerToken(7));
   });
 
   it('keeps paper passages retrieval-sized', async () => {

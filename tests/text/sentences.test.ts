@@ -11,9 +11,15 @@ describe('splitSentences', () => {
     ['keeps a footnote marker with the sentence it closes', '数据下降。<sup>③</sup>这说明问题。③', ['数据下降。<sup>③</sup>', '这说明问题。③']],
     ['English sentences split before a capital, not at initials', 'See U. S. Geological Survey data. Then more.', ['See U. S. Geological Survey data.', 'Then more.']],
     ['a citation marker after the stop stays with the sentence', 'It fell in 2022. [1] Then it rose.', ['It fell in 2022. [1]', 'Then it rose.']],
+    ['page and volume abbreviations do not end a sentence', 'It was 2021. See pp. 4-5 in Vol. 3 for details.', ['It was 2021.', 'See pp. 4-5 in Vol. 3 for details.']],
   ];
   it.each(cases)('%s', (_name, text, expected) => {
     expect(splitSentences(text).map((s) => s.text)).toEqual(expected);
+  });
+
+  it('keeps a caller\'s own mark (the chunker\'s footnote token) with the sentence it closes', () => {
+    const token = /\uE000\d+\uE001/;
+    expect(splitSentences('数据下降。\uE0003\uE001这说明问题。', { trailingMark: token }).map((s) => s.text)).toEqual(['数据下降。\uE0003\uE001', '这说明问题。']);
   });
 
   it('gives offsets that slice back to the sentence', () => {
