@@ -245,8 +245,15 @@ export async function startBot(opts: StartBotOptions): Promise<RunningBot> {
   client.on(Events.ShardResume, (shard, replayed) => logger.info({ shard, replayed }, 'gateway resumed'));
 
   const ready = once(client, Events.ClientReady);
-  await client.login(opts.token);
-  await ready;
+  try {
+    await client.login(opts.token);
+    await ready;
+  } catch (error) {
+    // a refused token or an unreachable gateway: nothing may keep the process alive (an open database pool would)
+    await client.destroy();
+    await state.close();
+    throw error;
+  }
   const applicationId = opts.applicationId ?? client.application?.id ?? client.user!.id;
   if (opts.registerCommands !== false && runsFirstShard(opts.shards)) {
     const count = await registerCommands(client.rest, applicationId, opts.guildId);
