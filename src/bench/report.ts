@@ -2,6 +2,7 @@ import os from 'node:os';
 import type { BotFigures } from './bot-bench.js';
 import type { IngestFigures } from './ingest-bench.js';
 import type { QueryFigures } from './query-bench.js';
+import type { PgvectorRow } from './scale-pgvector.js';
 import type { BaselineRow, ScaleRow } from './scale.js';
 import type { LatencySummary } from './stats.js';
 
@@ -10,6 +11,8 @@ export interface FullIndexFigures {
   writeSeconds?: number;
   loadSeconds?: number;
   diskMb?: number;
+  /** Peak RSS of the process that built, wrote and loaded it (its passages and vectors included). */
+  peakRssMb?: number;
   skipped?: string;
 }
 
@@ -29,6 +32,8 @@ export interface BenchResult {
   scale: ScaleRow[];
   /** The whole index (passages, vectors, HNSW, BM25) written and loaded through src/index/store.ts. */
   fullIndex: FullIndexFigures[];
+  /** The same vectors searched inside PostgreSQL by pgvector (`--backend pgvector`). */
+  pgvector?: PgvectorRow[];
   baselines: BaselineRow[];
   /** Lodestone ÷ other, per n: below 1 means Lodestone is faster. */
   ratios: { n: number; other: string; buildRatio: number; queryP50Ratio: number; ownRecall: number; otherRecall: number; sameEf: boolean }[];
@@ -169,7 +174,16 @@ export function renderReport(r: BenchResult): string {
     );
     if (r.fullIndex.length) {
       out.push('', 'Whole index through src/index/store.ts (every file read and checksummed; passage ids indexed, each passage parsed when first used):', '');
-      out.push(table(['n', 'write s', 'load s', 'disk MB', 'note'], r.fullIndex.map((f) => [f.n, f.writeSeconds, f.loadSeconds, f.diskMb, f.skipped])));
+      out.push(table(['n', 'write s', 'load s', 'disk MB', 'peak RSS MB', 'note'], r.fullIndex.map((f) => [f.n, f.writeSeconds, f.loadSeconds, f.diskMb, f.peakRssMb, f.skipped])));
+    }
+    if (r.pgvector?.length) {
+      out.push('', 'pgvector, the same vectors and queries (HNSW m 16, ef_construction 200, vector_cosine_ops; build = insert + index; * = the ef_search ingest would choose):', '');
+      out.push(
+        table(
+          ['backend', 'n', 'build s', 'insert s', 'index s', 'ef_search', 'search p50 ms', 'search p95 ms', 'recall@10'],
+          r.pgvector.map((p) => [p.name, p.n, p.buildSeconds, p.insertSeconds, p.indexSeconds, `${p.ef}${p.tuned ? '*' : ''}`, p.searchP50Ms, p.searchP95Ms, p.recallAt10]),
+        ),
+      );
     }
     const growth = growthLines(r.scale);
     if (growth.length) out.push('', 'Growth with N (ef 64):', ...growth.map((g) => `- ${g}`));

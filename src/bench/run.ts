@@ -22,6 +22,8 @@ export interface BenchOptions {
   evalSet?: string;
   /** Where the report goes (`--write bench/RESULTS.md` refreshes the tracked one); default: the ignored bench/out/. */
   write?: string;
+  /** `pgvector`: also the same vectors searched inside PostgreSQL (DATABASE_URL with pgvector, else PGlite). */
+  backend?: string;
 }
 
 /** The report's default place: ignored by git, so a bench run leaves `git status` clean. */
@@ -33,6 +35,13 @@ const EMBED_UP_TO = 20_000;
 const BASELINES_UP_TO = 100_000;
 const EFS = [32, 64, 128, 256, 512];
 const BOT_LEVELS = [1, 10, 50];
+
+/** Vector backends the scale part can measure beside the in-process HNSW graph (which always runs). */
+export function parseBackend(value: string | undefined): 'hnswlib' | 'pgvector' {
+  const backend = (value ?? 'hnswlib').trim().toLowerCase();
+  if (backend !== 'hnswlib' && backend !== 'pgvector') throw new UserInputError(`--backend expects hnswlib or pgvector, got "${value}"`);
+  return backend;
+}
 
 export function parseSizes(value: string): number[] {
   const sizes = value.split(',').map((s) => s.trim()).filter(Boolean).map((s) => Number(s.replace(/_/g, '').replace(/k$/i, '000').replace(/m$/i, '000000')));
@@ -55,11 +64,12 @@ const firstLine = (error: unknown) => String((error as Error)?.message ?? error)
 export async function runBench(dirs: { corpusDir: string; indexDir: string }, options: BenchOptions): Promise<BenchResult> {
   const sizes = parseSizes(options.scale);
   const queryCount = parseCount(options.queries);
+  const backend = parseBackend(options.backend);
   const model = process.env.EMBEDDING_MODEL;
   const work = mkdtempSync(path.join(tmpdir(), 'lodestone-bench-'));
   const result: BenchResult = {
     machine: describeMachine(),
-    command: ['npx lodestone bench', options.json ? '--json' : '', `--scale ${sizes.join(',')}`, `--queries ${queryCount}`, options.bot ? '' : '--no-bot'].filter(Boolean).join(' '),
+    command: ['npx lodestone bench', options.json ? '--json' : '', backend === 'hnswlib' ? '' : `--backend ${backend}`, `--scale ${sizes.join(',')}`, `--queries ${queryCount}`, options.bot ? '' : '--no-bot'].filter(Boolean).join(' '),
     startedAt: new Date().toISOString(),
     scale: [],
     fullIndex: [],
@@ -125,7 +135,7 @@ export async function runBench(dirs: { corpusDir: string; indexDir: string }, op
           queriesFile,
           dims: scaleBase.base.dims,
           origin: 'perturbed',
-          fullIndex: true,
+          part: 'dense',
           options: { efs: EFS, timedQueries: 500, recallQueries: n > 200_000 ? 100 : 200, baselines: n <= BASELINES_UP_TO, workDir: path.join(work, `scale-${n}`) },
         };
         if (scaleBase.embedder && n <= EMBED_UP_TO) {
@@ -136,14 +146,19 @@ export async function runBench(dirs: { corpusDir: string; indexDir: string }, op
           writeFileSync(job.datasetTextsFile, JSON.stringify(dataset.texts));
           job.origin = 'embedded';
         }
-        try {
-          const point = await runScaleJobInChild(job, work);
-          result.scale.push(...point.scale);
-          result.baselines.push(...point.baselines);
-          if (point.fullIndex) result.fullIndex.push(point.fullIndex);
-          for (const [part, why] of Object.entries(point.skipped ?? {})) result.skipped[part] = why;
-        } catch (error) {
-          result.skipped[`scale n=${n}`] = firstLine(error);
+        // each part in a process of its own: the store's peak RSS is the store's, not the graph bench's as well
+        for (const part of ['dense', 'store', ...(backend === 'pgvector' ? ['pgvector' as const] : [])] as const) {
+          if (part !== 'dense') progress(`scale n=${n}: ${part === 'store' ? 'whole index through the store' : 'pgvector'}`);
+          try {
+            const point = await runScaleJobInChild({ ...job, part }, work);
+            result.scale.push(...point.scale);
+            result.baselines.push(...point.baselines);
+            if (point.fullIndex) result.fullIndex.push(point.fullIndex);
+            if (point.pgvector) (result.pgvector ??= []).push(...point.pgvector);
+            for (const [name, why] of Object.entries(point.skipped ?? {})) result.skipped[name] = why;
+          } catch (error) {
+            result.skipped[part === 'dense' ? `scale n=${n}` : `${part} n=${n}`] = firstLine(error);
+          }
         }
       }
       result.ratios = baselineRatios(result.baselines);

@@ -5,3 +5,5 @@ import { runScaleJob, type ScaleJob } from './scale-job.js';
 const [jobFile, resultFile] = process.argv.slice(2);
 const job = JSON.parse(readFileSync(jobFile, 'utf8')) as ScaleJob;
 writeFileSync(resultFile, JSON.stringify(await runScaleJob(job)));
+// a server a part started (PGlite) or a pool left open must not keep the bench waiting on this child
+process.exit(0);

@@ -3,7 +3,9 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { PgvectorRow } from './scale-pgvector.js';
 import { runScalePoint, type ScaleOptions, type ScalePointResult } from './scale.js';
+import { peakRssMb } from './stats.js';
 import { rows, seededRandom, synthesiseText, synthesiseVectors, type VectorMatrix } from './synthetic.js';
 
 /**
@@ -25,13 +27,20 @@ export interface ScaleJob {
   queriesFile: string;
   dims: number;
   options: ScaleOptions;
-  /** Also write and load the whole index (passages, vectors, HNSW, BM25) through src/index/store.ts. */
-  fullIndex: boolean;
+  /**
+   * What this child measures, each in a process of its own so its peak RSS is its own: `dense` the HNSW graph
+   * alone (and the baselines), `store` the whole index (passages, vectors, HNSW, BM25) written and loaded
+   * through src/index/store.ts, `pgvector` the same vectors in PostgreSQL (DATABASE_URL with pgvector, or PGlite).
+   */
+  part: ScalePart;
 }
 
+export type ScalePart = 'dense' | 'store' | 'pgvector';
+
 export interface ScaleJobResult extends ScalePointResult {
-  /** Whole index generation through the store: write, size and load, at this n. */
-  fullIndex?: { n: number; writeSeconds: number; loadSeconds: number; diskMb: number } | { n: number; skipped: string };
+  /** Whole index generation through the store: write, size, load and the process's peak RSS, at this n. */
+  fullIndex?: { n: number; writeSeconds: number; loadSeconds: number; diskMb: number; peakRssMb: number } | { n: number; skipped: string };
+  pgvector?: PgvectorRow[];
   peakRssMb: number;
 }
 
@@ -61,9 +70,17 @@ export async function runScaleJob(job: ScaleJob): Promise<ScaleJobResult> {
     const random = seededRandom(job.seed + 1);
     texts = synthetic.origins.map((o) => synthesiseText(baseTexts, o, random));
   }
-  const result = await runScalePoint({ matrix, texts, origin: job.origin }, queries, job.options);
-  const fullIndex = job.fullIndex ? await measureFullIndex(matrix, texts, job.options.workDir) : undefined;
-  return { ...result, ...(fullIndex ? { fullIndex } : {}), peakRssMb: Math.round(process.resourceUsage().maxRSS / 102.4) / 10 };
+  const empty: ScalePointResult = { scale: [], baselines: [] };
+  if (job.part === 'store') return { ...empty, fullIndex: await measureFullIndex(matrix, texts, job.options.workDir), peakRssMb: peakRssMb() };
+  if (job.part === 'pgvector') {
+    try {
+      const { measurePgvector } = await import('./scale-pgvector.js');
+      return { ...empty, pgvector: await measurePgvector(matrix, queries, job.options), peakRssMb: peakRssMb() };
+    } catch (error) {
+      return { ...empty, skipped: { [`pgvector n=${job.n}`]: (error as Error).message.split('\n')[0] }, peakRssMb: peakRssMb() };
+    }
+  }
+  return { ...(await runScalePoint({ matrix, texts, origin: job.origin }, queries, job.options)), peakRssMb: peakRssMb() };
 }
 
 /** The real store at this size: the load time a restarted bot pays. */
@@ -95,7 +112,7 @@ async function measureFullIndex(matrix: VectorMatrix, texts: string[], workDir: 
     const loadSeconds = (performance.now() - t1) / 1000;
     if (loaded.passageCount !== n) throw new Error(`loaded ${loaded.passageCount} passages, wrote ${n}`);
     rmSync(dir, { recursive: true, force: true });
-    return { n, writeSeconds: round2(writeSeconds), loadSeconds: Math.round(loadSeconds * 1000) / 1000, diskMb: Math.round(written.bytes / 104857.6) / 10 };
+    return { n, writeSeconds: round2(writeSeconds), loadSeconds: Math.round(loadSeconds * 1000) / 1000, diskMb: Math.round(written.bytes / 104857.6) / 10, peakRssMb: peakRssMb() };
   } catch (error) {
     return { n, skipped: (error as Error).message.split('\n')[0] };
   }
@@ -106,8 +123,8 @@ const round2 = (x: number) => Math.round(x * 100) / 100;
 /** Runs the job in a fresh Node process (GC exposed for clean memory figures; from src/, TypeScript through tsx). */
 export function runScaleJobInChild(job: ScaleJob, workDir: string): Promise<ScaleJobResult> {
   mkdirSync(workDir, { recursive: true });
-  const jobFile = path.join(workDir, `job-${job.n}.json`);
-  const resultFile = path.join(workDir, `result-${job.n}.json`);
+  const jobFile = path.join(workDir, `job-${job.n}-${job.part}.json`);
+  const resultFile = path.join(workDir, `result-${job.n}-${job.part}.json`);
   writeFileSync(jobFile, JSON.stringify(job));
   // built (dist/*.js) the child is plain JavaScript; run from src/ (tests, `npm run dev`) it goes through tsx
   const fromSource = import.meta.url.endsWith('.ts');
@@ -118,7 +135,7 @@ export function runScaleJobInChild(job: ScaleJob, workDir: string): Promise<Scal
     child.on('error', reject);
     child.on('exit', (code) => {
       try {
-        if (code !== 0) throw new Error(`scale job n=${job.n} exited with code ${code}`);
+        if (code !== 0) throw new Error(`scale job n=${job.n} (${job.part}) exited with code ${code}`);
         resolve(JSON.parse(readFileSync(resultFile, 'utf8')) as ScaleJobResult);
       } catch (error) {
         reject(error);

@@ -235,7 +235,8 @@ program
   .option('--queries <n>', 'how many questions for latency', '500')
   .option('--no-bot', 'skip the Discord round-trip part')
   .option('--write <file>', 'write the report there (e.g. bench/RESULTS.md) instead of the ignored bench/out/RESULTS.md')
-  .action(async (options: { json?: boolean; scale: string; queries: string; bot: boolean; write?: string }) => {
+  .option('--backend <name>', 'pgvector: also search the scale vectors inside PostgreSQL (DATABASE_URL with pgvector, else PGlite)', 'hnswlib')
+  .action(async (options: { json?: boolean; scale: string; queries: string; bot: boolean; write?: string; backend: string }) => {
     const { runBench } = await import('../bench/run.js');
     await runBench(resolveDirs(globals()), { ...options, evalSet: defaultEvalSet() });
   });

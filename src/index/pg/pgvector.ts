@@ -19,6 +19,11 @@ export function vectorLiteral(v: ArrayLike<number>): string {
  * visible before the commit, and a writer that dies leaves nothing behind.
  */
 export async function createVectorTable(client: pg.PoolClient, table: string, vectors: Float32Array[], dims: number, params: HnswParams): Promise<void> {
+  await insertVectors(client, table, vectors, dims);
+  await indexVectors(client, table, params);
+}
+
+export async function insertVectors(client: pg.PoolClient, table: string, vectors: Float32Array[], dims: number): Promise<void> {
   await client.query('CREATE EXTENSION IF NOT EXISTS vector');
   await client.query(`CREATE TABLE ${table} (position integer PRIMARY KEY, embedding vector(${dims}) NOT NULL)`);
   for (let start = 0; start < vectors.length; start += INSERT_BATCH) {
@@ -31,6 +36,10 @@ export async function createVectorTable(client: pg.PoolClient, table: string, ve
     // text[] then ::vector: an array literal of vectors is read as array bounds by some servers (PGlite)
     await client.query(`INSERT INTO ${table} (position, embedding) SELECT p, v::vector FROM unnest($1::integer[], $2::text[]) AS u(p, v)`, [positions, literals]);
   }
+}
+
+/** The HNSW index (inside a transaction: its memory setting is LOCAL). */
+export async function indexVectors(client: pg.PoolClient, table: string, params: HnswParams): Promise<void> {
   // a graph that outgrows maintenance_work_mem is built far more slowly; 1 GB holds 1M × 256 dims
   await client.query("SET LOCAL maintenance_work_mem = '1GB'");
   await client.query(`CREATE INDEX ON ${table} USING hnsw (embedding vector_cosine_ops) WITH (m = ${Math.trunc(params.m)}, ef_construction = ${Math.trunc(params.efConstruction)})`);
