@@ -6,7 +6,7 @@ import { contentTerms, numbersIn } from '../text/segment.js';
 import type { Answer, AnswerPart, Citation, QuestionLang, ScoredPassage } from '../core/answer.js';
 import { answerText } from './plainText.js';
 import { phrasesFor } from './messages.js';
-import { nameMatch, profileQuestion, QUESTION_FRAME_WORDS, termMatch, type QuestionProfile } from './questionTerms.js';
+import { nameMatch, profileQuestion, PROVENANCE, QUESTION_FRAME_WORDS, termMatch, type QuestionProfile } from './questionTerms.js';
 import { splitSentences } from '../text/sentences.js';
 import { clipChars } from '../text/clip.js';
 import { sameNumber } from './citationCheck.js';
@@ -155,9 +155,16 @@ function bibliographyOnly(passage: Passage): boolean {
   return passage.kind === 'footnote' && splitSentences(passage.text).every((s) => BIBLIOGRAPHY.test(s.text));
 }
 
-function gatherPassages(input: ComposeInput, asksProvenance: boolean): { passage: Passage; score: number; rank: number; linked: boolean }[] {
+interface Gathered {
+  passage: Passage;
+  score: number;
+  rank: number;
+  linked: boolean;
+}
+
+function gatherPassages(input: ComposeInput, asksProvenance: boolean): Gathered[] {
   const seen = new Set<string>();
-  const out: { passage: Passage; score: number; rank: number; linked: boolean }[] = [];
+  const out: Gathered[] = [];
   const named = input.namedDocIds && input.namedDocIds.size ? input.namedDocIds : undefined;
   // English questions match the English of reference notes: those do not take the places of passages that answer
   const top = [...input.results]
@@ -187,8 +194,7 @@ function squash(text: string): string {
 }
 
 /** Score every sentence of the gathered passages against the question. */
-async function scoreSentences(input: ComposeInput, profile: QuestionProfile, intent: QuestionIntent): Promise<{ candidates: Candidate[]; items: Item[] }> {
-  const gathered = gatherPassages(input, profile.asksProvenance);
+async function scoreSentences(input: ComposeInput, gathered: Gathered[], profile: QuestionProfile, intent: QuestionIntent): Promise<{ candidates: Candidate[]; items: Item[] }> {
   const previous = input.previousAnswer ? squash(input.previousAnswer) : '';
   const raw: Omit<Candidate, 'relevance' | 'covers'>[] = [];
   for (const g of gathered) {
@@ -430,14 +436,37 @@ const TYPED_MIN_DISTINCTIVE = 0.5;
  * (锂和钴 → 锂 and 钴; "plants" → its Chinese forms, or the English word when nothing bridges it). Undefined
  * when there is no noun to check or it only frames the question ("share").
  */
+/** Nouns that name money: any sum of money in the sentence (3690 亿美元) is about them. */
+const MONEY_NOUN = /^(?:资金|金额|钱|经费|费用|款项|投资额|拨款|money|fund|funding|sum)$/;
+const MONEY_FIGURE = /\d\s*(?:万亿|亿|万)?\s*(?:美元|元|欧元|日元)|数[十百千]亿美元|\$\s*\d/u;
+
 function askedNounForms(noun: string | undefined, expansionGroups: ExpansionGroup[] = []): string[][] | undefined {
-  if (!noun) return undefined;
+  if (!noun || MONEY_NOUN.test(noun)) return undefined;
   if (/\p{Script=Han}/u.test(noun)) return [noun.split(/[和与及、]/u).filter((part) => part.length > 0)];
   const stem = [...contentTerms(noun)][0];
   if (!stem || QUESTION_FRAME_WORDS.has(stem)) return undefined;
   const forms = expansionGroups.filter((g) => contentTerms(g.source).has(stem)).flatMap((g) => g.forms);
   return (forms.length ? forms : [stem]).map((form) => [searchKey(form)]);
 }
+
+/**
+ * The question's terms that spell the asked object, each with the forms that count for it (an English word's
+ * expansion); country and other common terms of the pool are left out — only what the object is must match.
+ */
+function askedObjectTerms(object: string | undefined, profile: QuestionProfile, expansionGroups: ExpansionGroup[] = []): string[][] {
+  if (!object) return [];
+  if (/\p{Script=Han}/u.test(object)) {
+    const key = searchKey(object);
+    return profile.groups.filter((g) => g.some((t) => /\p{Script=Han}/u.test(t) && key.includes(t)) && !g.some((t) => COUNTRY.test(t)));
+  }
+  const words = [...contentTerms(object)];
+  return words
+    .map((w) => expansionGroups.filter((g) => contentTerms(g.source).has(w)).flatMap((g) => g.forms.map((f) => searchKey(f))))
+    .filter((forms) => forms.length > 0 && !forms.some((f) => COUNTRY.test(f)));
+}
+
+/** Countries and their adjectives name whose figure it is, not what it is about (美国 in 对美国锂矿的投资). */
+const COUNTRY = /^(?:中国|美国|日本|韩国|加拿大|澳大利亚|欧盟|英国|法国|德国|印度|俄罗斯|墨西哥|中方|美方|us|中|美)$/u;
 
 function supportSignals(chosen: Candidate[], candidates: Candidate[], items: Item[], profile: QuestionProfile, intent: QuestionIntent, question: string, expansionGroups?: ExpansionGroup[]): SupportSignals {
   const cover = coverage(chosen, items);
@@ -450,17 +479,23 @@ function supportSignals(chosen: Candidate[], candidates: Candidate[], items: Ite
   // a question in several parts (…？…？) may find each part in another passage: their union is what answers
   const multiPart = (question.match(/[？?]/g)?.length ?? 0) > 1;
   const typedPassages: Candidate[] = [];
+  const money = intent.askedNoun !== undefined && MONEY_NOUN.test(intent.askedNoun);
+  const objectTerms = askedObjectTerms(intent.askedObject, profile, expansionGroups);
+  const years = [...new Set(question.normalize('NFKC').match(YEAR_IN_QUESTION) ?? [])];
   for (const c of chosen) {
     if (typed.length === 0 || !typed.some((t) => holdsAnswerType(t, c.text))) continue;
+    if (money && !MONEY_FIGURE.test(c.text.normalize('NFKC'))) continue;
     const passageKey = c.passage.searchKey || searchKey(c.passage.text);
     if (nounForms && !nounForms.some((parts) => parts.every((form) => termMatch(form, passageKey) >= 0.5))) continue;
+    // the figure is about what was asked (锂电池, not 太阳能电池) and of the year asked (2019, not 2018)
+    if (objectTerms.some((forms) => !forms.some((form) => termMatch(form, passageKey) >= 1))) continue;
+    if (!years.every((y) => c.passage.text.normalize('NFKC').includes(y))) continue;
     const whole = { ...c, key: passageKey, text: c.passage.text };
     typedPassages.push(whole);
     typedDistinctive = Math.max(typedDistinctive, distinctiveCoverage(multiPart ? typedPassages : [whole], items));
   }
   const answerType = typedDistinctive > TYPED_MIN_DISTINCTIVE;
   const quotedPassages = [...new Set(chosen.map((c) => c.passage))];
-  const years = [...new Set(question.normalize('NFKC').match(YEAR_IN_QUESTION) ?? [])];
   const yearsFound = years.every((y) => quotedPassages.some((p) => p.text.normalize('NFKC').includes(y)));
   const missing = missingNames(profile, [...new Set(candidates.map((c) => c.passage))]);
   // a failed hard rule scores 0: the curve in `eval --answers` then shows what the threshold alone decides
@@ -552,9 +587,12 @@ function glossLine(text: string, input: ComposeInput): string | undefined {
  * answer, says so and lists related passages. Returns everything but `timings` (the caller measures them).
  */
 export async function composeExtractive(input: ComposeInput): Promise<ComposedAnswer> {
-  const profile = profileQuestion(input.question, input.expandedTerms, input.unbridgedTerms, input.expansionGroups);
+  const gathered = gatherPassages(input, PROVENANCE.test(input.question));
+  const keys = gathered.map((g) => (g.passage.searchKey || searchKey(g.passage.text)).replace(/\s+/g, ''));
+  const occurs = (text: string) => keys.some((k) => k.includes(text));
+  const profile = profileQuestion(input.question, input.expandedTerms, input.unbridgedTerms, input.expansionGroups, occurs);
   const intent = questionIntent(input.question);
-  const { candidates, items } = await scoreSentences(input, profile, intent);
+  const { candidates, items } = await scoreSentences(input, gathered, profile, intent);
   const chosen = selectSentences(candidates, items, intent);
   const sides = intent.type === 'compare' ? comparisonSides(intent, input) : [];
   if (sides.length) completeSides(chosen, candidates, sides);

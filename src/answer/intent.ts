@@ -10,6 +10,11 @@ export interface QuestionIntent {
   types: Set<AnswerType>;
   /** The noun a quantity question asks about (多少关税 → 关税), in search-key form, when one can be read off. */
   askedNoun?: string;
+  /**
+   * What the asked figure is about, when the question says so (对中国锂电池征收多少关税 → 中国锂电池; "invest in
+   * American lithium mines" → american lithium mines): a figure about something else does not answer.
+   */
+  askedObject?: string;
   /** Sides of a comparison (美国/中国, paper/web article …), in search-key form. */
   sides: string[];
   /** The question compares or asks about both documents. */
@@ -48,7 +53,7 @@ const SIDE_PAIRS: [string, string][] = [
  * 比例到2027年要达到多少 → 比例); in English the noun of "how many … plants does" or "what share".
  */
 function askedNounOf(key: string): string | undefined {
-  const after = key.match(/(?:多少|几)(?:亿美元|美元|亿|万|个|项|家|种)?(?:的)?(\p{Script=Han}{2,4})/u);
+  const after = key.match(/(?:多少|几)(?:亿美元|美元|亿|万|个|项|家|种|吨|座|名|位|条|件|台)?(?:的)?(\p{Script=Han}{2,4})/u);
   if (after && !/^(?:是|呢|年|次|降|升|增|减|钱|倍|人)/u.test(after[1])) return after[1].replace(/[？?，,。呢吗].*$/u, '');
   // a time phrase or a modal between the noun and 多少 is not part of the noun
   const plain = key.replace(/(?:到|在|于|至)?\s*(?:1[89]|20)\d{2}\s*年(?:时|前|底|后)?/gu, '').replace(/(?:要|将|会|能|需要?|应)(?=(?:是|为|有|达到?)多少)/gu, '');
@@ -58,6 +63,14 @@ function askedNounOf(key: string): string | undefined {
   if (count) return count[1];
   const english = key.match(/what (share|percentage|proportion|price|rate|tariff|amount|value|target)/);
   return english?.[1];
+}
+
+/** The object of the asked figure: after 对/向/在 and before the verb of 征收多少 …, or after "on/in/into" in English. */
+function askedObjectOf(key: string): string | undefined {
+  const zh = key.match(/(?:对|向|为)(\p{Script=Han}{2,12}?)(?:加征|征收|征|收取|实施|投资|投入|出口|进口|提供|补贴|拨款)了?(?:多少|几)/u);
+  if (zh) return zh[1];
+  const en = key.match(/\b(?:invest(?:ed|s)?|impose[ds]?|levie[ds]|levy|spen[dt]|put|place[ds]?) (?:[a-z]+ ){0,4}?(?:in|on|into) ((?:[a-z-]+ ){0,3}[a-z-]+?)(?: in (?:1[89]|20)\d{2}| by | from |\?|$)/);
+  return en?.[1];
 }
 
 export function questionIntent(question: string): QuestionIntent {
@@ -82,7 +95,8 @@ export function questionIntent(question: string): QuestionIntent {
   }
   const order: AnswerType[] = ['compare', 'change', 'quantity', 'date', 'list', 'who', 'why'];
   const type = order.find((t) => types.has(t)) ?? 'what';
-  return { type, types, askedNoun: types.has('quantity') || types.has('change') ? askedNounOf(key) : undefined, sides, bothDocuments };
+  const figure = types.has('quantity') || types.has('change');
+  return { type, types, askedNoun: figure ? askedNounOf(key) : undefined, askedObject: figure ? askedObjectOf(key) : undefined, sides, bothDocuments };
 }
 
 /** Does a sentence hold the kind of answer the intent asks for? Used to prefer such sentences and to refuse near misses. */

@@ -16,10 +16,12 @@ export const QUESTION_FRAME_WORDS = new Set([
   'share', 'proportion', 'percentage', 'percent', 'amount', 'number', 'money', 'much', 'many', 'hold', 'include',
   'contain', 'together', 'according', 'updated', 'current', 'currently', 'time', 'expect', 'expected', 'plan', 'intend',
   // the same in Chinese: verbs of saying and reaching a figure, and "now"
-  '提到', '提及', '说', '称', '达到', '要', '将', '现在', '目前', '当前', '如今',
+  '提到', '提及', '说', '称', '达到', '要', '将', '现在', '目前', '当前', '如今', '计划', '打算', '预计',
   // a question about both documents names them, the passages do not
   '两篇', '两篇文献', '文献', '两份', '两份文献', '论文', '文章', '各自',
 ]);
+
+const MEASURE_WORDS = new Set(['吨', '个', '种', '家', '项', '件', '条', '台', '座', '名', '位', '次', '倍', '成', '亿', '万']);
 
 /** English number words: a passage writes them as digits or Chinese numerals (ten years → 10 年, six → 六国). */
 const NUMBER_WORDS: Record<string, [string, string]> = {
@@ -54,7 +56,7 @@ export interface QuestionProfile {
   asksProvenance: boolean;
 }
 
-const PROVENANCE = /来源|出处|出自|依据|根据什么|数据源|引用|引自|援引|來源|出處|依據|引用|source|come from|comes from|cite|cites|cited|based on|where does/i;
+export const PROVENANCE = /来源|出处|出自|依据|根据什么|数据源|引用|引自|援引|來源|出處|依據|引用|source|come from|comes from|cite|cites|cited|based on|where does/i;
 // Acronyms and mixed-case names that a Chinese text would also spell in Latin letters (PGII, CBAM, UNCTAD, Chip 4).
 const LATIN_NAME = /\b(?:[A-Z][A-Z0-9]{2,}|(?!(?:Table|Figure|Fig|Section|Chapter|Part|Note|Footnote|Page)\b)[A-Z][a-z]+\s\d+)\b/g;
 // Latin acronyms with everyday Chinese renderings: they cannot be required verbatim in Chinese text.
@@ -65,7 +67,8 @@ const TRANSLATED_ACRONYMS = new Set(['usa', 'nato', 'wto', 'imf', 'gdp']);
  * segmenter splits off (牵/头发/起 for 牵头发起) are joined back with their neighbours into one term,
  * which is then matched by character bigrams (see termMatch).
  */
-function chineseTerms(key: string): string[] {
+function chineseTerms(key: string, occurs?: (text: string) => boolean): string[] {
+  if (occurs) return corpusGuidedTerms(key, occurs);
   const out: string[] = [];
   for (const run of key.match(/\p{Script=Han}+/gu) ?? []) {
     let chunk: string[] = [];
@@ -99,11 +102,65 @@ function chineseTerms(key: string): string[] {
 }
 
 /**
+ * Chinese terms of a question key, the segmenter's words joined where it split a word the passages write
+ * whole (电/动/汽车 → 电动汽车, 牵/头发/起 → 牵头发起): the longest run of up to five words, at least one of
+ * them a single character, that occurs in a retrieved passage. What no passage writes whole stays apart
+ * (锂/占), so a paraphrase is matched word by word instead of by an invented compound.
+ */
+function corpusGuidedTerms(key: string, occurs: (text: string) => boolean): string[] {
+  const out: string[] = [];
+  const skip = (w: string) => STOPWORDS.has(w) || QUESTION_FRAME_WORDS.has(w);
+  for (const run of key.match(/\p{Script=Han}+/gu) ?? []) {
+    const words = chineseWords(run);
+    const pieces: string[] = [];
+    let i = 0;
+    while (i < words.length) {
+      let end = i + 1;
+      for (let j = Math.min(words.length, i + 5); j > i + 1; j--) {
+        const span = words.slice(i, j);
+        const joined = span.join('');
+        // a function word inside (美国/对/中国, 领域/的/技术) joins two terms, not the pieces of one
+        if (joined.length > 8 || span.some(skip) || !span.some((w) => w.length === 1)) continue;
+        if (occurs(joined)) {
+          end = j;
+          break;
+        }
+      }
+      pieces.push(words.slice(i, end).join(''));
+      i = end;
+    }
+    // a lone character no passage holds belongs to its neighbour (世界/杯 → 世界杯, 两/篇 → 两篇): the compound is
+    // then a term no passage covers, or a frame word
+    const merged: string[] = [];
+    // a measure word (多少吨稀土) is no part of the noun it counts
+    const mergeable = (piece: string) => !skip(piece) && !MEASURE_WORDS.has(piece);
+    for (const piece of pieces) {
+      const last = merged[merged.length - 1];
+      if (last !== undefined && mergeable(last) && [...piece].length === 1 && !occurs(piece) && mergeable(piece)) merged[merged.length - 1] = last + piece;
+      else if (last !== undefined && [...last].length === 1 && !occurs(last) && mergeable(piece) && mergeable(last)) merged[merged.length - 1] = last + piece;
+      else merged.push(piece);
+    }
+    for (const term of merged) if (!skip(term) && !MEASURE_WORDS.has(term)) out.push(term);
+  }
+  return out;
+}
+
+/**
  * `unbridged`: English words of the question that neither occur in the corpus nor have a glossary alias.
  * A Chinese passage cannot contain them, so they stay in the profile as terms no sentence covers: "the
  * capital of France" is not answered by a sentence that merely names 法国.
  */
-export function profileQuestion(question: string, expandedTerms: string[] = [], unbridged: string[] = [], expansionGroups: ExpansionGroup[] = []): QuestionProfile {
+/**
+ * `occurs`: whether a retrieved passage writes a string (guides how the segmenter's words are joined, see
+ * corpusGuidedTerms); without it, single characters join their neighbours.
+ */
+export function profileQuestion(
+  question: string,
+  expandedTerms: string[] = [],
+  unbridged: string[] = [],
+  expansionGroups: ExpansionGroup[] = [],
+  occurs?: (text: string) => boolean,
+): QuestionProfile {
   const key = searchKey(question);
   const terms = new Set<string>();
   // forms that stand for a word which only frames the question ("share" → 占比) are no terms of it
@@ -113,7 +170,7 @@ export function profileQuestion(question: string, expandedTerms: string[] = [], 
   // English words some expansion stands for: its Chinese forms carry them, the English word itself need not occur
   const bridged = new Set(expansionGroups.flatMap(sourceWords));
   const termsOfForm = new Map<string, string[]>();
-  for (const t of chineseTerms(key)) terms.add(t);
+  for (const t of chineseTerms(key, occurs)) terms.add(t);
   // An English question over Chinese text: when the glossary supplied Chinese aliases, they stand in for
   // the English words (which the Chinese passages cannot contain); names such as acronyms still count.
   const latinQuestion = (key.match(/[a-z]/g)?.length ?? 0) > (key.match(/\p{Script=Han}/gu)?.length ?? 0);
@@ -142,7 +199,7 @@ export function profileQuestion(question: string, expandedTerms: string[] = [], 
     const added: string[] = [];
     if (/\p{Script=Han}/u.test(k)) {
       if (k.length <= 12) added.push(k);
-      else added.push(...chineseTerms(k));
+      else added.push(...chineseTerms(k, occurs));
     } else if (useLatinWords && latinQuestion) {
       // a Chinese question's English aliases (美国 → US) are for retrieval; a Chinese passage need not hold them
       for (const t of contentTerms(raw)) if (!QUESTION_FRAME_WORDS.has(t)) added.push(t);

@@ -13,6 +13,7 @@ export function embeddingText(text: string): string {
 
 /** Weight of glossary-expansion terms relative to the words the user typed. */
 export const EXPANSION_WEIGHT = 0.6;
+const ENGLISH_QUESTION = /[a-z]{3,}/;
 
 export interface PreparedQuery {
   /** The question as typed, Unicode-normalised. */
@@ -38,8 +39,11 @@ export function prepareQuery(query: string, expand?: (q: string) => string[]): P
       aliases = []; // expansion is a bonus; a glossary failure must not fail the search
     }
   }
-  const lexicalTerms = addTerms(new Map(), indexTerms(key, { isKey: true }), 1);
-  for (const alias of aliases) addTerms(lexicalTerms, indexTerms(alias), EXPANSION_WEIGHT);
+  // an English question over Chinese text: its Chinese aliases are the bridge, its English words meet only the
+  // English abstract and reference notes — the aliases then weigh as much as the words typed, the words less
+  const bridged = ENGLISH_QUESTION.test(key) && !/\p{Script=Han}/u.test(key) && aliases.some((a) => /\p{Script=Han}/u.test(a));
+  const lexicalTerms = addTerms(new Map(), indexTerms(key, { isKey: true }), bridged ? EXPANSION_WEIGHT : 1);
+  for (const alias of aliases) addTerms(lexicalTerms, indexTerms(alias), bridged && /\p{Script=Han}/u.test(alias) ? 1 : EXPANSION_WEIGHT);
   return { original, key, aliases, embedText: embeddingText([original, ...denseAliases(key, aliases)].join(' ')), lexicalTerms };
 }
 

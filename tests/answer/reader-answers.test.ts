@@ -119,6 +119,26 @@ describe('calibrated refusal', () => {
     expect(a.text).toContain(figure);
   });
 
+  it.each([
+    // the figure must be about the object asked (锂电池, not the solar cells of the 30% tariff) and of its year
+    '美国2019年对中国锂电池加征了多少关税？',
+    'How much did South Korea invest in American lithium mines in 2021?',
+  ])('a figure about something else, or of another year, does not answer: %s', async (question) => {
+    const a = await librarian.ask(question);
+    expect(a.supported).toBe(false);
+  });
+
+  it.each([
+    // 永/磁体 is matched word by word, not as an invented compound 永磁体市场
+    ['中国在全球永磁体市场占多大份额？', '87%'],
+    // an English question reaches the table row through its Chinese aliases, not the English abstract
+    ['From which countries does America import its cobalt?', '挪威'],
+  ])('a paraphrase is answered: %s', async (question, figure) => {
+    const a = await librarian.ask(question);
+    expect(a.supported).toBe(true);
+    expect(a.text).toContain(figure);
+  });
+
   it('比例 in a question that asks for a method does not make it a figure question', async () => {
     expect(questionIntent('财政部采用什么办法来计算电池中关键矿物的比例？').types.has('quantity')).toBe(false);
     const a = await librarian.ask('财政部采用什么办法来计算电池中关键矿物的比例？');
