@@ -13,10 +13,15 @@ export interface QueryFigures {
   coldFirstAnswerMs: number;
   coldFirstAnswerP95Ms: number;
   coldRunsMs: number[];
-  /** A fresh `lodestone --help` process (node dist/cli/main.js): start-up alone, median and p95 of runs. */
+  /** A fresh `npx lodestone --help` process: start-up alone, median and p95 of runs. */
   helpMs: number;
   helpP95Ms: number;
   helpRunsMs: number[];
+  /**
+   * The same two without npx: the bin alone (node dist/cli/main.js, what `npm link` or a global install runs).
+   * In the package's own folder npx loads the whole installed tree before it starts the bin; the difference is that.
+   */
+  bin: { coldAsk: { medianMs: number; p95Ms: number }; help: { medianMs: number; p95Ms: number } };
   /** createLibrarian + first ask inside an already running process (index load + model load + first answer). */
   coldInProcessMs: number;
   /** Per stage. embed/compose/total from the answers' own timings; dense/lexical/fusion by replaying the retriever's steps. */
@@ -53,10 +58,19 @@ export async function benchQueries(
     const stages: Record<string, LatencySummary> = {};
     for (const [name, samples] of Object.entries({ ...stage, ...replayed })) stages[name] = summarise(samples);
 
+    const runs = options.coldRuns ?? 10;
     const coldRunsMs: number[] = [];
-    for (let i = 0; i < (options.coldRuns ?? 5); i++) coldRunsMs.push(round(await coldAsk(dirs, questions[i % questions.length], options.model)));
+    const coldBinMs: number[] = [];
     const helpRunsMs: number[] = [];
-    for (let i = 0; i < 10; i++) helpRunsMs.push(round(await timeProcess(process.execPath, [BUILT_CLI, '--help'])));
+    const helpBinMs: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      const question = questions[i % questions.length];
+      coldRunsMs.push(round(await coldAsk(dirs, question, options.model, 'npx')));
+      coldBinMs.push(round(await coldAsk(dirs, question, options.model, 'bin')));
+      helpRunsMs.push(round(await timeProcess(NPX, ['--no-install', 'lodestone', '--help'])));
+      helpBinMs.push(round(await timeProcess(process.execPath, [BUILT_CLI, '--help'])));
+    }
+    const medianP95 = (samples: number[]) => ({ medianMs: round(percentile(samples, 50)), p95Ms: round(percentile(samples, 95)) });
     return {
       questions: questions.length,
       warm: summarise(wall),
@@ -66,6 +80,7 @@ export async function benchQueries(
       helpMs: round(percentile(helpRunsMs, 50)),
       helpP95Ms: round(percentile(helpRunsMs, 95)),
       helpRunsMs,
+      bin: { coldAsk: medianP95(coldBinMs), help: medianP95(helpBinMs) },
       coldInProcessMs: round(coldInProcessMs),
       stages,
     };
@@ -110,11 +125,14 @@ async function replayRetrieval(librarian: LibrarianService, questions: string[])
 const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BUILT_CLI = path.join(PACKAGE_ROOT, 'dist', 'cli', 'main.js');
 
-/** Wall time of a fresh `npx lodestone ask --json` answering one question (Node and npx start, index and model load included). */
-function coldAsk(dirs: { corpusDir: string; indexDir: string }, question: string, model: string | undefined): Promise<number> {
+const NPX = process.platform === 'win32' ? 'npx.cmd' : 'npx';
+
+/** Wall time of a fresh `npx lodestone ask --json` (or the bin alone) answering one question (Node start, index and model load included). */
+function coldAsk(dirs: { corpusDir: string; indexDir: string }, question: string, model: string | undefined, via: 'npx' | 'bin'): Promise<number> {
   if (!existsSync(BUILT_CLI)) return Promise.reject(new Error('no built CLI: run `npm run build` first'));
-  const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
-  return timeProcess(npx, ['--no-install', 'lodestone', '--corpus', dirs.corpusDir, '--index', dirs.indexDir, 'ask', '--json', question], model, (out) => out.trim().startsWith('{'));
+  const args = ['--corpus', dirs.corpusDir, '--index', dirs.indexDir, 'ask', '--json', question];
+  const [command, prefix] = via === 'npx' ? [NPX, ['--no-install', 'lodestone']] : [process.execPath, [BUILT_CLI]];
+  return timeProcess(command, [...prefix, ...args], model, (out) => out.trim().startsWith('{'));
 }
 
 /** Wall time of one process from spawn to exit; rejects on a non-zero exit or output that `ok` refuses. */

@@ -158,7 +158,8 @@ export function renderReport(r: BenchResult): string {
     out.push(
       `${q.questions} questions (dev set cycled and varied). Warm ask: p50 ${q.warm.p50Ms}, p95 ${q.warm.p95Ms}, p99 ${q.warm.p99Ms}.`,
       `Cold first answer (fresh \`npx lodestone ask --json\` process, built CLI and index, ${q.coldRunsMs.length} runs): median ${q.coldFirstAnswerMs} ms, p95 ${q.coldFirstAnswerP95Ms} ms (runs: ${q.coldRunsMs.join(', ')}); in-process createLibrarian + first ask: ${q.coldInProcessMs} ms.`,
-      `Start-up (fresh \`lodestone --help\` process, ${q.helpRunsMs.length} runs): median ${q.helpMs} ms, p95 ${q.helpP95Ms} ms.`,
+      `Start-up (fresh \`npx lodestone --help\` process, ${q.helpRunsMs.length} runs): median ${q.helpMs} ms, p95 ${q.helpP95Ms} ms.`,
+      `Without npx, the bin alone (node dist/cli/main.js, as \`npm link\` or a global install runs it): --help median ${q.bin.help.medianMs} ms, p95 ${q.bin.help.p95Ms} ms; cold ask median ${q.bin.coldAsk.medianMs} ms, p95 ${q.bin.coldAsk.p95Ms} ms.`,
       '',
       table(['stage', 'p50', 'p95', 'p99'], latencyRows(q.stages)),
     );

@@ -89,3 +89,22 @@ describe('bench inputs', () => {
     for (const q of questions) expect(q.length).toBeLessThanOrEqual(500);
   });
 });
+
+describe('start-up figures', () => {
+  it('the report gives --help and a cold ask through npx and from the bin alone (median, p95), and checks the npx ones against 0.3 s and 1 s', () => {
+    const latency = { p50Ms: 1, p95Ms: 2, p99Ms: 3, count: 10 };
+    const query = {
+      questions: 10, warm: latency, stages: {}, coldInProcessMs: 400,
+      coldFirstAnswerMs: 1500, coldFirstAnswerP95Ms: 2200, coldRunsMs: Array(10).fill(1500),
+      helpMs: 1100, helpP95Ms: 1700, helpRunsMs: Array(10).fill(1100),
+      bin: { coldAsk: { medianMs: 610, p95Ms: 900 }, help: { medianMs: 170, p95Ms: 240 } },
+    };
+    const result: BenchResult = { machine: describeMachine(), command: 'test', startedAt: '', query, scale: [], fullIndex: [], baselines: [], ratios: [], bot: [], targets: [], skipped: {} };
+    result.targets = checkTargets(result);
+    const report = renderReport(result);
+    expect(report).toContain('`npx lodestone --help` process, 10 runs): median 1100 ms, p95 1700 ms');
+    expect(report).toContain('--help median 170 ms, p95 240 ms; cold ask median 610 ms, p95 900 ms');
+    expect(result.targets.find((t) => t.target.includes('--help'))).toMatchObject({ measured: '1100 ms', met: false });
+    expect(result.targets.find((t) => t.target.includes('cold first answer'))).toMatchObject({ measured: '1500 ms', met: false });
+  });
+});
