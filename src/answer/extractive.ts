@@ -465,6 +465,13 @@ function askedObjectTerms(object: string | undefined, profile: QuestionProfile, 
     .filter((forms) => forms.length > 0 && !forms.some((f) => COUNTRY.test(f)));
 }
 
+/** The item a Chinese question opens with (its subject: 澳大利亚…, 中国在…), with its forms; not a year or frame word. */
+function questionSubject(question: string, profile: QuestionProfile): string[] | undefined {
+  const key = searchKey(question).replace(/^\s*(?:(?:1[89]|20)\d{2}\s*年)?/u, '');
+  if (!/^\p{Script=Han}/u.test(key)) return undefined;
+  return profile.groups.find((g) => g.some((t) => /\p{Script=Han}/u.test(t) && key.startsWith(t)));
+}
+
 /** Countries and their adjectives name whose figure it is, not what it is about (美国 in 对美国锂矿的投资). */
 const COUNTRY = /^(?:中国|美国|日本|韩国|加拿大|澳大利亚|欧盟|英国|法国|德国|印度|俄罗斯|墨西哥|中方|美方|us|中|美)$/u;
 
@@ -481,6 +488,7 @@ function supportSignals(chosen: Candidate[], candidates: Candidate[], items: Ite
   const typedPassages: Candidate[] = [];
   const money = intent.askedNoun !== undefined && MONEY_NOUN.test(intent.askedNoun);
   const objectTerms = askedObjectTerms(intent.askedObject, profile, expansionGroups);
+  const subject = questionSubject(question, profile);
   const years = [...new Set(question.normalize('NFKC').match(YEAR_IN_QUESTION) ?? [])];
   for (const c of chosen) {
     if (typed.length === 0 || !typed.some((t) => holdsAnswerType(t, c.text))) continue;
@@ -490,6 +498,8 @@ function supportSignals(chosen: Candidate[], candidates: Candidate[], items: Ite
     // the figure is about what was asked (锂电池, not 太阳能电池) and of the year asked (2019, not 2018)
     if (objectTerms.some((forms) => !forms.some((form) => termMatch(form, passageKey) >= 1))) continue;
     if (!years.every((y) => c.passage.text.normalize('NFKC').includes(y))) continue;
+    // whose figure it is: the question's subject (澳大利亚 in 澳大利亚对美国出口的锂占多少) is in the passage
+    if (subject && !subject.some((form) => termMatch(form, passageKey) >= 1)) continue;
     const whole = { ...c, key: passageKey, text: c.passage.text };
     typedPassages.push(whole);
     typedDistinctive = Math.max(typedDistinctive, distinctiveCoverage(multiPart ? typedPassages : [whole], items));

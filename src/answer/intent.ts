@@ -53,8 +53,13 @@ const SIDE_PAIRS: [string, string][] = [
  * 比例到2027年要达到多少 → 比例); in English the noun of "how many … plants does" or "what share".
  */
 function askedNounOf(key: string): string | undefined {
-  const after = key.match(/(?:多少|几)(?:亿美元|美元|亿|万|个|项|家|种|吨|座|名|位|条|件|台)?(?:的)?(\p{Script=Han}{2,4})/u);
-  if (after && !/^(?:是|呢|年|次|降|升|增|减|钱|倍|人)/u.test(after[1])) return after[1].replace(/[？?，,。呢吗].*$/u, '');
+  const after = key.match(/(?:多少|几)(?:亿美元|美元|亿|万|个|项|家|种|吨|座|名|位|条|件|台)?(?:的)?(\p{Script=Han}{2,12})/u);
+  if (after && !/^(?:是|呢|年|次|降|升|增|减|钱|倍|人)/u.test(after[1])) {
+    // the head of the phrase counted: after its last 的 (多少种美国需要的关键矿物 → 关键矿物)
+    const phrase = after[1].replace(/[呢吗].*$/u, '');
+    const head = phrase.includes('的') ? phrase.slice(phrase.lastIndexOf('的') + 1) : phrase;
+    if (head.length >= 2) return [...head].slice(0, phrase.includes('的') ? 6 : 4).join('');
+  }
   // a time phrase or a modal between the noun and 多少 is not part of the noun
   const plain = key.replace(/(?:到|在|于|至)?\s*(?:1[89]|20)\d{2}\s*年(?:时|前|底|后)?/gu, '').replace(/(?:要|将|会|能|需要?|应)(?=(?:是|为|有|达到?)多少)/gu, '');
   const before = plain.match(/(\p{Script=Han}{2,4})(?:是|为|有|达到?)多少/u);

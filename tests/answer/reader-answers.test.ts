@@ -128,6 +128,13 @@ describe('calibrated refusal', () => {
     expect(a.supported).toBe(false);
   });
 
+  it('a figure that belongs to someone else does not answer about the question\'s subject', async () => {
+    // the lithium figures are about US–China trade, not Australia's exports
+    const a = await librarian.ask('澳大利亚向美国出口的锂占其锂出口总量的多少？');
+    expect(a.supported).toBe(false);
+    expect(questionIntent('澳大利亚拥有多少种美国需要的关键矿物？').askedNoun).toBe('关键矿物');
+  });
+
   it.each([
     // 永/磁体 is matched word by word, not as an invented compound 永磁体市场
     ['中国在全球永磁体市场占多大份额？', '87%'],
