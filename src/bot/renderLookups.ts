@@ -64,6 +64,10 @@ const help: Record<QuestionLang, string> = {
     '`/cite passage:<id or words>` — a passage ready to quote',
     '`/search query:<text> [k]` — the best-matching passages',
     '`/sources` — the documents and how many passages each has',
+    'Message menu (right-click or long-press a message → Apps) **Ask Lodestone about this** — the message asked as /ask would',
+    'Message menu **Find sources for this** — the passages that support what the message claims, or that give other figures',
+    '`/docs add|list|remove` — add a .md/.txt document, list or remove them (Manage Server)',
+    '`/report [days]` — questions I could not answer or that got 👎, and what the documents lack (Manage Server)',
     'Mention me with a question to get an answer in a thread; reply in the thread to follow up. DMs work too.',
   ].join('\n'),
   'zh-Hans': [
@@ -73,6 +77,10 @@ const help: Record<QuestionLang, string> = {
     '`/cite passage:<段落编号或词语>` — 可直接引用的段落',
     '`/search query:<关键词> [k]` — 最相关的段落',
     '`/sources` — 文献列表及各自的段落数',
+    '消息菜单（右键或长按消息 → 应用）**向 Lodestone 询问此消息** — 像 /ask 一样回答该消息',
+    '消息菜单 **查找此说法的出处** — 支持该消息所述内容的段落，或给出不同数字的段落',
+    '`/docs add|list|remove` — 添加 .md/.txt 文献、列出或删除文献（需“管理服务器”权限）',
+    '`/report [days]` — 未能回答或被点 👎 的问题，以及文献缺少的内容（需“管理服务器”权限）',
     '在频道里 @我 提问，我会在子区中回答；在子区里继续追问即可。私信也可以。',
   ].join('\n'),
   'zh-Hant': [
@@ -82,6 +90,10 @@ const help: Record<QuestionLang, string> = {
     '`/cite passage:<段落編號或詞語>` — 可直接引用的段落',
     '`/search query:<關鍵詞> [k]` — 最相關的段落',
     '`/sources` — 文獻列表及各自的段落數',
+    '訊息選單（右鍵或長按訊息 → 應用程式）**向 Lodestone 詢問此訊息** — 像 /ask 一樣回答該訊息',
+    '訊息選單 **查找此說法的出處** — 支持該訊息所述內容的段落，或給出不同數字的段落',
+    '`/docs add|list|remove` — 新增 .md/.txt 文獻、列出或刪除文獻（需「管理伺服器」權限）',
+    '`/report [days]` — 未能回答或被點 👎 的問題，以及文獻缺少的內容（需「管理伺服器」權限）',
     '在頻道裡 @我 提問，我會在討論串中回答；在討論串裡繼續追問即可。私訊也可以。',
   ].join('\n'),
 };

@@ -12,7 +12,7 @@ import { createLibrarian, type LibrarianService } from '../../src/service/librar
 import { startBot, type RunningBot } from '../../src/bot/client.js';
 import { REPO_CORPUS_DIR } from '../support/paths.js';
 import { snowflake, startDiscordServer, type FakeDiscordServer } from '../support/discord-server.js';
-import { guildMessage, makeUser, MANAGE_GUILD, messageCommand, subcommand, withPermissions } from '../support/discord-payloads.js';
+import { guildMessage, makeUser, MANAGE_GUILD, messageCommand, slashCommand, subcommand, withPermissions } from '../support/discord-payloads.js';
 import { discordSchema, SCHEMA_SKIP_REASON } from './discord-schema.js';
 import { isCallback, isEdit, recording } from './e2e-helpers.js';
 
@@ -71,6 +71,21 @@ describe('message context menus', () => {
       expect(menu).not.toHaveProperty('options');
     }
     expect(put.body.some((c: any) => c.name === 'ask' && (c.type ?? 1) === 1)).toBe(true);
+  });
+
+  it('/help tells of both menus by the names the asker\'s Discord shows (en, zh-CN, zh-TW), and of /docs and /report', async () => {
+    const put = await server.waitForCall((c) => c.method === 'PUT' && c.path === `/applications/${server.applicationId}/guilds/${server.guildId}/commands`);
+    const menus = put.body.filter((c: any) => c.type === 3);
+    for (const locale of ['en-US', 'zh-CN', 'zh-TW']) {
+      const payload = { ...slashCommand(server, makeUser(), 'help', {}), locale };
+      const since = server.calls.length;
+      server.dispatch('INTERACTION_CREATE', payload);
+      const callback = await server.waitForCall(isCallback(payload.id), { since });
+      const text: string = callback.body.data.embeds[0].description;
+      for (const menu of menus) expect(text).toContain(locale === 'en-US' ? menu.name : menu.name_localizations[locale]);
+      expect(text).toMatch(/`\/docs add\|list\|remove`/);
+      expect(text).toMatch(/`\/report \[days\]`/);
+    }
   });
 
   it('"Ask Lodestone about this" answers the selected message as /ask would, only to the asker by default', async () => {
