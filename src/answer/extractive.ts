@@ -508,6 +508,10 @@ function supportSignals(chosen: Candidate[], candidates: Candidate[], items: Ite
   const quotedPassages = [...new Set(chosen.map((c) => c.passage))];
   const yearsFound = years.every((y) => quotedPassages.some((p) => p.text.normalize('NFKC').includes(y)));
   const missing = missingNames(profile, [...new Set(candidates.map((c) => c.passage))]);
+  // a rare subject (韩国 in 韩国对中国石墨出口实施了哪些管制措施) must be in a quoted sentence: sentences about
+  // what someone else did do not answer
+  const subjectItem = subject && items.find((it) => it.id === `t:${subject[0]}`);
+  if (subject && subjectItem?.distinctive && !chosen.some((c) => subject.some((form) => termMatch(form, c.key) >= 1))) missing.push(subject[0]);
   // a failed hard rule scores 0: the curve in `eval --answers` then shows what the threshold alone decides
   const score = missing.length === 0 && yearsFound && answerType ? cover : 0;
   return { coverage: cover, answerType, typedDistinctive, yearsFound, missingNames: missing, score };

@@ -128,6 +128,12 @@ describe('calibrated refusal', () => {
     expect(a.supported).toBe(false);
   });
 
+  it('a list about what someone else did does not answer about a rare subject', async () => {
+    // the export controls in the corpus are the United States'; South Korea is only a partner
+    const a = await librarian.ask('韩国对中国的稀土出口采取了哪些限制措施？');
+    expect(a.supported).toBe(false);
+  });
+
   it('a figure that belongs to someone else does not answer about the question\'s subject', async () => {
     // the lithium figures are about US–China trade, not Australia's exports
     const a = await librarian.ask('澳大利亚向美国出口的锂占其锂出口总量的多少？');
