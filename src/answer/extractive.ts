@@ -465,11 +465,17 @@ function askedObjectTerms(object: string | undefined, profile: QuestionProfile, 
     .filter((forms) => forms.length > 0 && !forms.some((f) => COUNTRY.test(f)));
 }
 
-/** The item a Chinese question opens with (its subject: 澳大利亚…, 中国在…), with its forms; not a year or frame word. */
-function questionSubject(question: string, profile: QuestionProfile): string[] | undefined {
+/**
+ * The item a question opens with (its subject: 澳大利亚…, 中国在…; "When did the Minerals Security Partnership…"),
+ * with its forms; not a year or frame word. In English, the first phrase the glossary bridges.
+ */
+function questionSubject(question: string, profile: QuestionProfile, expansionGroups: ExpansionGroup[] = []): string[] | undefined {
   const key = searchKey(question).replace(/^\s*(?:(?:1[89]|20)\d{2}\s*年)?/u, '');
-  if (!/^\p{Script=Han}/u.test(key)) return undefined;
-  return profile.groups.find((g) => g.some((t) => /\p{Script=Han}/u.test(t) && key.startsWith(t)));
+  if (/^\p{Script=Han}/u.test(key)) return profile.groups.find((g) => g.some((t) => /\p{Script=Han}/u.test(t) && key.startsWith(t)));
+  const first = expansionGroups
+    .filter((g) => !g.dictionary && /[a-z]/.test(g.source) && key.includes(g.source) && !contentTerms(g.source).has('share'))
+    .sort((a, b) => key.indexOf(a.source) - key.indexOf(b.source))[0];
+  return first && profile.groups.find((g) => g.some((t) => first.forms.some((f) => searchKey(f) === t)));
 }
 
 /** Countries and their adjectives name whose figure it is, not what it is about (美国 in 对美国锂矿的投资). */
@@ -488,7 +494,7 @@ function supportSignals(chosen: Candidate[], candidates: Candidate[], items: Ite
   const typedPassages: Candidate[] = [];
   const money = intent.askedNoun !== undefined && MONEY_NOUN.test(intent.askedNoun);
   const objectTerms = askedObjectTerms(intent.askedObject, profile, expansionGroups);
-  const subject = questionSubject(question, profile);
+  const subject = questionSubject(question, profile, expansionGroups);
   const years = [...new Set(question.normalize('NFKC').match(YEAR_IN_QUESTION) ?? [])];
   for (const c of chosen) {
     if (typed.length === 0 || !typed.some((t) => holdsAnswerType(t, c.text))) continue;

@@ -70,6 +70,14 @@ function askedNounOf(key: string): string | undefined {
   return english?.[1];
 }
 
+/** The event a date question asks about ("When did X hold its first summit" → summit; 何时举行首届峰会 → 峰会). */
+function eventNounOf(key: string): string | undefined {
+  const en = key.match(/\b(?:hold|held|launch|launched|sign|signed|announce|announced|adopt|adopted|pass|passed|issue|issued|publish|published|release|released|establish|established|open|opened|host|hosted) (?:its |their |the |a |an )?(?:first |second |third |last |latest |new )?([a-z-]{3,})/);
+  if (en) return en[1];
+  const zh = key.match(/(?:举行|举办|召开|签署|发布|通过|成立|启动)了?(?:首届|第一届|第一次|首次)?(\p{Script=Han}{2,4})/u);
+  return zh?.[1].replace(/[？?呢吗].*$/u, '') || undefined;
+}
+
 /** The object of the asked figure: after 对/向/在 and before the verb of 征收多少 …, or after "on/in/into" in English. */
 function askedObjectOf(key: string): string | undefined {
   const zh = key.match(/(?:对|向|为)(\p{Script=Han}{2,12}?)(?:加征|征收|征|收取|实施|投资|投入|出口|进口|提供|补贴|拨款)了?(?:多少|几)/u);
@@ -101,7 +109,8 @@ export function questionIntent(question: string): QuestionIntent {
   const order: AnswerType[] = ['compare', 'change', 'quantity', 'date', 'list', 'who', 'why'];
   const type = order.find((t) => types.has(t)) ?? 'what';
   const figure = types.has('quantity') || types.has('change');
-  return { type, types, askedNoun: figure ? askedNounOf(key) : undefined, askedObject: figure ? askedObjectOf(key) : undefined, sides, bothDocuments };
+  const askedNoun = figure ? askedNounOf(key) : types.has('date') ? eventNounOf(key) : undefined;
+  return { type, types, askedNoun, askedObject: figure ? askedObjectOf(key) : undefined, sides, bothDocuments };
 }
 
 /** Does a sentence hold the kind of answer the intent asks for? Used to prefer such sentences and to refuse near misses. */

@@ -128,6 +128,12 @@ describe('calibrated refusal', () => {
     expect(a.supported).toBe(false);
   });
 
+  it('a date answers only about the event asked: no passage dates an MSP office in Africa', async () => {
+    expect(questionIntent('When did the Minerals Security Partnership open its first office in Africa?').askedNoun).toBe('office');
+    const a = await librarian.ask('When did the Minerals Security Partnership open its first office in Africa?');
+    expect(a.supported).toBe(false);
+  });
+
   it('a list about what someone else did does not answer about a rare subject', async () => {
     // the export controls in the corpus are the United States'; South Korea is only a partner
     const a = await librarian.ask('韩国对中国的稀土出口采取了哪些限制措施？');
