@@ -213,9 +213,23 @@ function prefix(ctx: LeadContext): string {
 }
 
 /** A figure (amount, share, count) near the asked noun. */
-function quantityLead(source: LeadSource, ctx: LeadContext): Lead | undefined {
+/**
+ * The match whose clause holds most of the question's terms (锂和石墨…40倍 over 4—6倍 for "lithium and graphite"),
+ * the one nearest the asked noun among equals.
+ */
+function bestMatch(sentence: string, matches: RegExpMatchArray[], ctx: LeadContext, questionTerms: string[]): RegExpMatchArray | undefined {
+  if (matches.length <= 1 || questionTerms.length === 0) return nearest(matches, anchorIn(sentence, ctx));
+  const score = (m: RegExpMatchArray) => {
+    const key = searchKey(clauseAround(sentence, m.index!));
+    return questionTerms.filter((t) => key.includes(t)).length;
+  };
+  const top = Math.max(...matches.map(score));
+  return nearest(matches.filter((m) => score(m) === top), anchorIn(sentence, ctx));
+}
+
+function quantityLead(source: LeadSource, ctx: LeadContext, questionTerms: string[] = []): Lead | undefined {
   const matches = [...source.text.matchAll(QUANTITY)].filter((m) => !/^\d{4}$/.test(m[0].trim()));
-  const pick = nearest(matches, anchorIn(source.text, ctx));
+  const pick = bestMatch(source.text, matches, ctx, questionTerms);
   if (!pick) return undefined;
   const figure = pick[0].trim();
   const clause = clauseAround(source.text, pick.index!);
@@ -375,7 +389,7 @@ export function buildLead(sources: LeadSource[], ctx: LeadContext, questionTerms
   const enumerationSource = enumeration && sources.find((s) => s.n === enumeration.n);
   if (enumeration && enumerationSource && leadIsSupported(enumeration, enumerationSource.passageText)) return finish(enumeration, ctx);
   if (t.has('change')) tries.push((s) => changeLead(s, ctx));
-  if (t.has('quantity')) tries.push((s) => changeLead(s, ctx), (s) => quantityLead(s, ctx));
+  if (t.has('quantity')) tries.push((s) => changeLead(s, ctx), (s) => quantityLead(s, ctx, questionTerms));
   if (t.has('date')) tries.push((s) => dateLead(s, ctx));
   if (t.has('list')) tries.push((s) => listLead(s, ctx));
   if (t.has('who')) tries.push((s) => whoLead(s, ctx));
