@@ -337,7 +337,11 @@ function clauseLead(source: LeadSource, ctx: LeadContext, questionTerms: string[
   // a clause that only repeats the question adds nothing: take the one after it when there is one
   const i = cs.indexOf(best);
   const key = searchKey(best);
-  if (questionTerms.length && questionTerms.every((t) => key.includes(t) || !searchKey(source.text).includes(t)) && cs[i + 1] && score(best) > 0 && [...best].length < 16) {
+  // (a clause that holds most of the question terms the sentence has restates the question; the answer follows it)
+  const sentenceKey = searchKey(source.text);
+  const inSentence = questionTerms.filter((t) => sentenceKey.includes(t));
+  const restates = inSentence.length > 0 && inSentence.filter((t) => key.includes(t)).length / inSentence.length >= 0.6;
+  if (restates && cs[i + 1] && score(best) > 0 && [...best].length + [...cs[i + 1]].length < LEAD_MAX_CHARS - 20) {
     const from = source.text.indexOf(best);
     const to = source.text.indexOf(cs[i + 1], from);
     if (from >= 0 && to > from) best = trimClause(source.text.slice(from, to + cs[i + 1].length));

@@ -220,3 +220,12 @@ describe('leads drawn from the answer unit', () => {
     expect(answerUnit(sentences, 0)).toEqual([0, 1, 2]);
   });
 });
+
+describe('a clause lead that restates the question goes on to the answer', () => {
+  it('the lead continues past the clause that only repeats the question', () => {
+    const sentence = '中国作为美国曾经最大的贸易伙伴,已连续两年位列加拿大和墨西哥之后。';
+    const question = '中国作为美国贸易伙伴的排名落后于哪两个国家？';
+    const lead = buildLead([{ text: sentence, n: 1, passageText: sentence }], { intent: questionIntent(question), question, lang: 'zh-Hans' }, ['中国', '美国', '贸易伙伴', '排名']);
+    expect(lead?.text).toContain('加拿大和墨西哥');
+  });
+});
