@@ -348,7 +348,7 @@ export function loadIndex(indexDir: string): LoadedIndex {
 
 export interface LoadOptions {
   /** Dense search of a generation whose vectors are searched outside this process (manifest `vectorStore`). */
-  externalDense?: (manifest: IndexManifest) => DenseSearch;
+  externalDense?: (manifest: IndexManifest, vectors: Float32Array[]) => DenseSearch;
 }
 
 /** Loads and verifies one generation directory (every file checked against the manifest's checksums). */
@@ -404,7 +404,7 @@ export function loadGeneration(dir: string, generation: string, options: LoadOpt
     const vectors = unpackVectors(bytes.get(FILES.vectors)!, manifest.dimensions);
     if (vectors.length !== passages.length) fail(`${vectors.length} vectors for ${passages.length} passages`);
     let dense: DenseSearch;
-    if (external) dense = options.externalDense!(manifest);
+    if (external) dense = options.externalDense!(manifest, vectors);
     else {
       const graph = DenseIndex.read(path.join(dir, FILES.hnsw), manifest.dimensions, passages.length, manifest.hnsw);
       dense = (vector, k, ef) => graph.search(vector, k, ef);

@@ -39,6 +39,11 @@ export function ensureIndexSchema(pool: pg.Pool): Promise<unknown> {
   return ready;
 }
 
+/** Whether a query failed because the server is not there (now), as src/db tells it. */
+export async function isConnectionError(error: unknown): Promise<boolean> {
+  return (await import('../../db/index.js')).isConnectionError(error);
+}
+
 /** Closes the pool of a URL (tests, and a process that is done with the index). */
 export async function closeIndexPool(url: string): Promise<void> {
   const pool = pools.get(url);

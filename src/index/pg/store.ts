@@ -4,9 +4,10 @@ import path from 'node:path';
 import type pg from 'pg';
 import { ConfigError, IndexError } from '../../core/errors.js';
 import type { IndexInput, IndexManifest, IndexSnapshot, IndexStore, StagedIndex, WrittenIndex } from '../api.js';
+import { bruteForceSearch } from '../dense.js';
 import { DEFAULT_HNSW } from '../manifest.js';
 import { fileChecksum, loadGeneration, removeDeadStaging, stageIndex, treeSize, unpackVectors, type LoadedIndex } from '../store.js';
-import { ensureIndexSchema, indexPool, loadPg, redactUrl } from './db.js';
+import { ensureIndexSchema, indexPool, isConnectionError, loadPg, redactUrl } from './db.js';
 import { createVectorTable, pgvectorSearch, tunePgvectorEf } from './pgvector.js';
 import { INDEX_CHANNEL } from './schema.js';
 
@@ -215,9 +216,18 @@ export class PgIndexStore implements IndexStore {
 
   private open(row: GenerationRow, dir: string): LoadedIndex {
     return loadGeneration(dir, row.generation, {
-      externalDense: (manifest) => {
+      externalDense: (manifest, vectors) => {
         if (!row.vector_table) throw new IndexError(`generation ${row.generation} names pgvector but has no vector table`);
-        return pgvectorSearch(this.pool, row.vector_table, manifest.passageCount, manifest.hnsw.ef);
+        const inDatabase = pgvectorSearch(this.pool, row.vector_table, manifest.passageCount, manifest.hnsw.ef);
+        return async (vector, k, ef) => {
+          try {
+            return await inDatabase(vector, k, ef);
+          } catch (error) {
+            // the database is away (restarting): the generation's own vectors answer, exactly, until it is back
+            if (!(await isConnectionError(error))) throw error;
+            return bruteForceSearch(vectors, Float32Array.from(vector), k);
+          }
+        };
       },
     });
   }
