@@ -103,6 +103,32 @@ describe('the index published to PostgreSQL', () => {
     }
   });
 
+  it('keeps listening after its connection is cut: it reconnects and swaps on the next commit', async () => {
+    const worker = new PgIndexStore(db.url, tmp('reconnect'));
+    const swaps: string[] = [];
+    const live = new LiveIndex(worker, await worker.load(), { pollMs: 0, debounceMs: 10, onSwap: (index) => swaps.push(index.generation) });
+    live.watch();
+    const listeners = async () =>
+      (await admin.query<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'lodestone index listener' AND query ILIKE 'LISTEN%'")).rows.map((r) => r.pid);
+    try {
+      await until(async () => (await listeners()).length === 1, 'the listener');
+      const [first] = await listeners();
+      // what a server restart or a dropped network does to that one connection
+      await admin.query('SELECT pg_terminate_backend($1)', [first]);
+      await until(async () => {
+        const now = await listeners();
+        return now.length === 1 && now[0] !== first;
+      }, 'the listener to reconnect');
+      const embedder = new FakeEmbedder();
+      const { documents, passages } = sampleCorpus();
+      const vectors = await embedder.embedPassages(passages.map((p) => p.text));
+      const written = await new PgIndexStore(db.url, tmp('writer')).write({ documents, passages, vectors, embedderModelId: embedder.modelId, dims: 64, corpusFingerprint: 'after-reconnect', chunkerVersion: 'test' });
+      await until(async () => swaps.includes(written.generation), 'the swap after reconnecting');
+    } finally {
+      live.close();
+    }
+  });
+
   it('keeps the previous generation current when the ingest is killed with its transaction open', async () => {
     const before = await openStoreCurrent(db.url);
     const generations = await countGenerations(admin);

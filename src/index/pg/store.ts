@@ -257,7 +257,7 @@ export class PgIndexStore implements IndexStore {
     const connect = async () => {
       const { Client } = await loadPg();
       if (stopped) return;
-      const listener = new Client({ connectionString: this.url });
+      const listener = new Client({ connectionString: this.url, application_name: 'lodestone index listener' });
       client = listener;
       listener.on('notification', (message) => {
         if (message.channel === INDEX_CHANNEL) onChange();
