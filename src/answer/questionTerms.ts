@@ -141,6 +141,8 @@ function corpusGuidedTerms(key: string, occurs: (text: string) => boolean): stri
       else merged.push(piece);
     }
     for (const term of merged) if (!skip(term) && !MEASURE_WORDS.has(term)) out.push(term);
+    // and such a character is a term of its own: 钨 in 中国的钨产量 is what no passage covers
+    for (const piece of pieces) if ([...piece].length === 1 && !occurs(piece) && !skip(piece) && !MEASURE_WORDS.has(piece) && !out.includes(piece)) out.push(piece);
   }
   return out;
 }

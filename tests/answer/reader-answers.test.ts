@@ -63,6 +63,8 @@ describe('calibrated refusal', () => {
     '美國在2021年對中國光伏組件加徵了多少關稅？',
     '2016年美国能源部发布的关键矿物战略提出了哪三大支柱？',
     'What tariff did the United States impose on Chinese steel in 2018?',
+    // a one-character mineral no passage names (钨) is not answered by a figure about gallium
+    '中国的钨产量占全球的比例是多少？',
   ])('a near miss is refused: %s', async (question) => {
     const a = await librarian.ask(question);
     expect(a.supported).toBe(false);
