@@ -140,9 +140,12 @@ function corpusGuidedTerms(key: string, occurs: (text: string) => boolean): stri
       else if (last !== undefined && [...last].length === 1 && !occurs(last) && mergeable(piece) && mergeable(last)) merged[merged.length - 1] = last + piece;
       else merged.push(piece);
     }
-    for (const term of merged) if (!skip(term) && !MEASURE_WORDS.has(term)) out.push(term);
-    // and such a character is a term of its own: 钨 in 中国的钨产量 is what no passage covers
-    for (const piece of pieces) if ([...piece].length === 1 && !occurs(piece) && !skip(piece) && !MEASURE_WORDS.has(piece) && !out.includes(piece)) out.push(piece);
+    for (const term of merged) {
+      if (skip(term) || MEASURE_WORDS.has(term)) continue;
+      out.push(term);
+      // and such a character is a term of its own: 钨 in 中国的钨产量 is what no passage covers
+      for (const ch of term) if (pieces.includes(ch) && !occurs(ch) && !skip(ch) && !MEASURE_WORDS.has(ch) && ch !== term && !out.includes(ch)) out.push(ch);
+    }
   }
   return out;
 }
