@@ -53,6 +53,7 @@ const SIDE_PAIRS: [string, string][] = [
  * 比例到2027年要达到多少 → 比例); in English the noun of "how many … plants does" or "what share".
  */
 function askedNounOf(key: string): string | undefined {
+  if (/多少钱|多少资金|多少经费/u.test(key)) return key.match(/多少(钱|资金|经费)/u)![1];
   const after = key.match(/(?:多少|几)(?:亿美元|美元|亿|万|个|项|家|种|吨|座|名|位|条|件|台)?(?:的)?(\p{Script=Han}{2,12})/u);
   if (after && !/^(?:是|呢|年|次|降|升|增|减|钱|倍|人)/u.test(after[1])) {
     // the head of the phrase counted: after its last 的 (多少种美国需要的关键矿物 → 关键矿物)

@@ -16,10 +16,12 @@ export const QUESTION_FRAME_WORDS = new Set([
   'share', 'proportion', 'percentage', 'percent', 'amount', 'number', 'money', 'much', 'many', 'hold', 'include',
   'contain', 'together', 'according', 'updated', 'current', 'currently', 'time', 'expect', 'expected', 'plan', 'intend',
   // the same in Chinese: verbs of saying and reaching a figure, and "now"
-  '提到', '提及', '说', '称', '达到', '要', '将', '现在', '目前', '当前', '如今', '计划', '打算', '预计',
+  '提到', '提及', '说', '称', '达到', '要', '将', '现在', '目前', '当前', '如今', '计划', '打算', '预计', '准备',
   // a question about both documents names them, the passages do not
   '两篇', '两篇文献', '文献', '两份', '两份文献', '论文', '文章', '各自',
 ]);
+
+const CHINESE_DIGITS: Record<string, number> = { 一: 1, 两: 2, 二: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9, 十: 10, 百: 100 };
 
 const MEASURE_WORDS = new Set(['吨', '个', '种', '家', '项', '件', '条', '台', '座', '名', '位', '次', '倍', '成', '亿', '万']);
 
@@ -230,6 +232,14 @@ export function profileQuestion(
   // Table references are handled as tables, not as terms ("表3" would otherwise demand the literal string).
   for (const t of [...terms]) if (/^表\d+$/.test(t) || /^table$/.test(t) || tables.has(`表${t}`)) terms.delete(t);
   const numbers = [...new Set(numbersIn(question))].filter((n) => !tables.has(`表${n}`));
+  // a span of time in Chinese numerals is a number as the passages write it (十年 → 未来 10 年)
+  for (const t of [...terms]) {
+    const m = t.match(/^([一两二三四五六七八九十百])(?:年|天|日|个月|周)$/u);
+    if (!m) continue;
+    terms.delete(t);
+    const n = String(CHINESE_DIGITS[m[1]]);
+    if (!numbers.includes(n)) numbers.push(n);
+  }
   // a number is its own item (matched as a number): not a term as well
   for (const t of [...terms]) if (numbers.includes(t)) terms.delete(t);
   const groups: string[][] = [];

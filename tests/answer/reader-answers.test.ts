@@ -160,6 +160,17 @@ describe('calibrated refusal', () => {
     expect(a.text).toContain(figure);
   });
 
+  it.each([
+    // 投入 is the glossary's other word for 投资; 十年 is written 10 年 in the passage
+    ['《通胀削减法案》准备在十年内投入多少钱？', '3690'],
+    // 需要 / 所需
+    ['澳大利亚拥有多少种美国需要的关键矿物？', '21'],
+  ])('a paraphrase through Chinese synonyms and numerals is answered: %s', async (question, figure) => {
+    const a = await librarian.ask(question);
+    expect(a.supported).toBe(true);
+    expect(a.text).toContain(figure);
+  });
+
   it('比例 in a question that asks for a method does not make it a figure question', async () => {
     expect(questionIntent('财政部采用什么办法来计算电池中关键矿物的比例？').types.has('quantity')).toBe(false);
     const a = await librarian.ask('财政部采用什么办法来计算电池中关键矿物的比例？');
