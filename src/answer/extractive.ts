@@ -56,6 +56,8 @@ export interface ComposeInput {
   previousAnswer?: string;
   /** Glossary terms in a text with their English names (curated first), for English leads and gloss lines. */
   englishNames?: (text: string) => { term: string; english: string }[];
+  /** Whether the dictionary knows a Chinese word as a verb (see Lexicon.isVerb). */
+  isVerb?: (word: string) => boolean;
   /** English name of one Chinese term (curated glossary first, then the corpus lexicon), for English leads. */
   englishName?: (zh: string) => string | undefined;
   /** Title (short, e.g. the label's author–year) of a document, for comparison headings. */
@@ -120,7 +122,9 @@ function questionItems(profile: QuestionProfile, sentenceKeys: string[], focus: 
     const distinctive = df <= Math.max(1, n / 10) && group.some((term) => [...term].length >= 2 || /\p{Script=Han}/u.test(term));
     const present = group.length === 1 ? (key: string) => termMatch(group[0], key) : (key: string) => Math.max(...group.map((term) => termMatch(term, key)));
     const soft = group.every((term) => profile.soft.has(term));
-    items.push({ id: `t:${group[0]}`, weight: Math.max(0.2, idf) * lengthFactor * focusFactor, distinctive, present, soft });
+    // an absent Chinese verb (买) is no evidence either way: it weighs half in coverage too
+    const verbFactor = group.every((term) => profile.absentVerbs.has(term)) ? 0.5 : 1;
+    items.push({ id: `t:${group[0]}`, weight: Math.max(0.2, idf) * lengthFactor * focusFactor * verbFactor, distinctive, present, soft });
   }
   for (const num of profile.numbers) {
     items.push({ id: `n:${num}`, weight: 3, distinctive: true, present: (_key, nums) => (nums.some((m) => sameNumber(m, num)) ? 1 : 0) });
@@ -399,9 +403,12 @@ function addSourceFootnotes(chosen: Candidate[], candidates: Candidate[], input:
   }
 }
 
+/** The passage's search key (stored with the index; computed for passages built without one). */
+const passageKey = (p: Passage): string => p.searchKey || searchKey(p.text);
+
 /** Names of the question that no retrieved passage holds: the question is about something the corpus lacks. */
 export function missingNames(profile: QuestionProfile, passages: Passage[]): string[] {
-  const keys = passages.map((p) => p.searchKey || searchKey(p.text));
+  const keys = passages.map((p) => passageKey(p));
   return profile.names.filter((name) => !keys.some((k) => nameMatch(name, k)));
 }
 
@@ -445,8 +452,13 @@ function askedNounForms(noun: string | undefined, expansionGroups: ExpansionGrou
   if (/\p{Script=Han}/u.test(noun)) return [noun.split(/[和与及、]/u).filter((part) => part.length > 0)];
   const stem = [...contentTerms(noun)][0];
   if (!stem || QUESTION_FRAME_WORDS.has(stem)) return undefined;
-  const forms = expansionGroups.filter((g) => contentTerms(g.source).has(stem)).flatMap((g) => g.forms);
+  const forms = formsOfWord(stem, expansionGroups);
   return (forms.length ? forms : [stem]).map((form) => [searchKey(form)]);
+}
+
+/** The forms the expansion gives an English word of the question (its Chinese renderings). */
+function formsOfWord(word: string, expansionGroups: ExpansionGroup[]): string[] {
+  return expansionGroups.filter((g) => contentTerms(g.source).has(word)).flatMap((g) => g.forms);
 }
 
 /**
@@ -461,7 +473,7 @@ function askedObjectTerms(object: string | undefined, profile: QuestionProfile, 
   }
   const words = [...contentTerms(object)];
   return words
-    .map((w) => expansionGroups.filter((g) => contentTerms(g.source).has(w)).flatMap((g) => g.forms.map((f) => searchKey(f))))
+    .map((w) => formsOfWord(w, expansionGroups).map((f) => searchKey(f)))
     .filter((forms) => forms.length > 0 && !forms.some((f) => COUNTRY.test(f)));
 }
 
@@ -477,6 +489,9 @@ function questionSubject(question: string, profile: QuestionProfile, expansionGr
     .sort((a, b) => key.indexOf(a.source) - key.indexOf(b.source))[0];
   return first && profile.groups.find((g) => g.some((t) => first.forms.some((f) => searchKey(f) === t)));
 }
+
+/** A sentence that opens by pointing back at what the one before named (该评估, 这一法案, 此类). */
+const REFERS_BACK = /^[\s“"（(]*(?:该|該|这|這|此|上述)/u;
 
 /** Countries and their adjectives name whose figure it is, not what it is about (美国 in 对美国锂矿的投资). */
 const COUNTRY = /^(?:中国|美国|日本|韩国|加拿大|澳大利亚|欧盟|英国|法国|德国|印度|俄罗斯|墨西哥|中方|美方|us|中|美)$/u;
@@ -499,14 +514,16 @@ function supportSignals(chosen: Candidate[], candidates: Candidate[], items: Ite
   for (const c of chosen) {
     if (typed.length === 0 || !typed.some((t) => holdsAnswerType(t, c.text))) continue;
     if (money && !MONEY_FIGURE.test(c.text.normalize('NFKC'))) continue;
-    const passageKey = c.passage.searchKey || searchKey(c.passage.text);
-    if (nounForms && !nounForms.some((parts) => parts.every((form) => termMatch(form, passageKey) >= 0.5))) continue;
+    const key = passageKey(c.passage);
+    if (nounForms && !nounForms.some((parts) => parts.every((form) => termMatch(form, key) >= 0.5))) continue;
     // the figure is about what was asked (锂电池, not 太阳能电池) and of the year asked (2019, not 2018)
-    if (objectTerms.some((forms) => !forms.some((form) => termMatch(form, passageKey) >= 1))) continue;
-    if (!years.every((y) => c.passage.text.normalize('NFKC').includes(y))) continue;
+    if (objectTerms.some((forms) => !forms.some((form) => termMatch(form, key) >= 1))) continue;
+    // …in the sentence or the one beside it: a passage may name another year elsewhere (2021 figure, 2022 project)
+    const around = candidates.filter((o) => o.passage.id === c.passage.id && Math.abs(o.index - c.index) <= 1).map((o) => o.text).join('');
+    if (!years.every((y) => (around || c.text).normalize('NFKC').includes(y))) continue;
     // whose figure it is: the question's subject (澳大利亚 in 澳大利亚对美国出口的锂占多少) is in the passage
-    if (subject && !subject.some((form) => termMatch(form, passageKey) >= 1)) continue;
-    const whole = { ...c, key: passageKey, text: c.passage.text };
+    if (subject && !subject.some((form) => termMatch(form, key) >= 1)) continue;
+    const whole = { ...c, key, text: c.passage.text };
     typedPassages.push(whole);
     typedDistinctive = Math.max(typedDistinctive, distinctiveCoverage(multiPart ? typedPassages : [whole], items));
   }
@@ -517,7 +534,10 @@ function supportSignals(chosen: Candidate[], candidates: Candidate[], items: Ite
   // a rare subject (韩国 in 韩国对中国石墨出口实施了哪些管制措施) must be in a quoted sentence: sentences about
   // what someone else did do not answer
   const subjectItem = subject && items.find((it) => it.id === `t:${subject[0]}`);
-  if (subject && subjectItem?.distinctive && !chosen.some((c) => subject.some((form) => termMatch(form, c.key) >= 1))) missing.push(subject[0]);
+  const holdsSubject = (c: Candidate) => subject!.some((form) => termMatch(form, c.key) >= 1);
+  // …or in the sentence a quoted one refers back to (…百日评估》。该评估报告指出 …)
+  const refersBack = (c: Candidate) => REFERS_BACK.test(c.text) && candidates.some((o) => o.passage.id === c.passage.id && o.index === c.index - 1 && holdsSubject(o));
+  if (subject && subjectItem?.distinctive && !chosen.some((c) => holdsSubject(c) || refersBack(c))) missing.push(subject[0]);
   // a failed hard rule scores 0: the curve in `eval --answers` then shows what the threshold alone decides
   const score = missing.length === 0 && yearsFound && answerType ? cover : 0;
   return { coverage: cover, answerType, typedDistinctive, yearsFound, missingNames: missing, score };
@@ -608,9 +628,9 @@ function glossLine(text: string, input: ComposeInput): string | undefined {
  */
 export async function composeExtractive(input: ComposeInput): Promise<ComposedAnswer> {
   const gathered = gatherPassages(input, PROVENANCE.test(input.question));
-  const keys = gathered.map((g) => (g.passage.searchKey || searchKey(g.passage.text)).replace(/\s+/g, ''));
+  const keys = gathered.map((g) => passageKey(g.passage).replace(/\s+/g, ''));
   const occurs = (text: string) => keys.some((k) => k.includes(text));
-  const profile = profileQuestion(input.question, input.expandedTerms, input.unbridgedTerms, input.expansionGroups, occurs);
+  const profile = profileQuestion(input.question, input.expandedTerms, input.unbridgedTerms, input.expansionGroups, occurs, input.isVerb);
   const intent = questionIntent(input.question);
   const { candidates, items } = await scoreSentences(input, gathered, profile, intent);
   const chosen = selectSentences(candidates, items, intent);

@@ -73,6 +73,9 @@ function askedNounOf(key: string): string | undefined {
 
 /** The event a date question asks about ("When did X hold its first summit" → summit; 何时举行首届峰会 → 峰会). */
 function eventNounOf(key: string): string | undefined {
+  // "what share of US cobalt imports came from …", "what percentage of the world's rare earth reserves does …"
+  const share = key.replace(/['’]s\b/g, '').match(/\b(?:share|percentage|proportion|portion|part|fraction) of (?:the )?((?:[a-z-]+ ){0,4}?[a-z-]+?)(?: (?:does|do|did|is|are|was|were|that|come|came|comes|go|goes|went|in|by|from|must|will)\b|\?|$)/);
+  if (share) return share[1];
   const en = key.match(/\b(?:hold|held|launch|launched|sign|signed|announce|announced|adopt|adopted|pass|passed|issue|issued|publish|published|release|released|establish|established|open|opened|host|hosted) (?:its |their |the |a |an )?(?:first |second |third |last |latest |new )?([a-z-]{3,})/);
   if (en) return en[1];
   const zh = key.match(/(?:举行|举办|召开|签署|发布|通过|成立|启动)了?(?:首届|第一届|第一次|首次)?(\p{Script=Han}{2,4})/u);
@@ -83,6 +86,9 @@ function eventNounOf(key: string): string | undefined {
 function askedObjectOf(key: string): string | undefined {
   const zh = key.match(/(?:对|向|为)(\p{Script=Han}{2,12}?)(?:加征|征收|征|收取|实施|投资|投入|出口|进口|提供|补贴|拨款)了?(?:多少|几)/u);
   if (zh) return zh[1];
+  // "what share of US cobalt imports came from …", "what percentage of the world's rare earth reserves does …"
+  const share = key.replace(/['’]s\b/g, '').match(/\b(?:share|percentage|proportion|portion|part|fraction) of (?:the )?((?:[a-z-]+ ){0,4}?[a-z-]+?)(?: (?:does|do|did|is|are|was|were|that|come|came|comes|go|goes|went|in|by|from|must|will)\b|\?|$)/);
+  if (share) return share[1];
   const en = key.match(/\b(?:invest(?:ed|s)?|impose[ds]?|levie[ds]|levy|spen[dt]|put|place[ds]?) (?:[a-z]+ ){0,4}?(?:in|on|into) ((?:[a-z-]+ ){0,3}[a-z-]+?)(?: in (?:1[89]|20)\d{2}| by | from |\?|$)/);
   return en?.[1];
 }

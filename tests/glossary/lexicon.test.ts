@@ -25,7 +25,7 @@ const SENSES: Record<string, string[]> = {
 };
 const fakeLookup = (calls: string[][] = []): DictionaryLookup => async (words) => {
   calls.push(words);
-  return new Map(words.filter((w) => SENSES[w]).map((w) => [w, SENSES[w]]));
+  return { senses: new Map(words.filter((w) => SENSES[w]).map((w) => [w, SENSES[w]])), verbs: ['买', '用'] };
 };
 
 describe('CC-CEDICT senses', () => {

@@ -8,6 +8,7 @@ import pg from 'pg';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBot, type RunningBot } from '../../src/bot/client.js';
+import { openPgBotState, type PgBotState } from '../../src/bot/pgState.js';
 import { CUSTOM_ID } from '../../src/bot/render.js';
 import type { LibrarianService } from '../../src/service/librarian.js';
 import { buttonClick, makeUser, slashCommand } from '../support/discord-payloads.js';
@@ -22,6 +23,7 @@ let ws: Workspace;
 let librarian: LibrarianService;
 let server: FakeDiscordServer;
 const bots: RunningBot[] = [];
+const states: PgBotState[] = [];
 
 const isCallback = (id: string) => (c: RecordedCall) => c.method === 'POST' && c.path.startsWith(`/interactions/${id}/`);
 const isEdit = (token: string) => (c: RecordedCall) => c.method === 'PATCH' && c.path.includes(`/${token}/messages/@original`);
@@ -35,14 +37,16 @@ beforeAll(async () => {
   librarian = await openLibrarian(ws);
   server = await startDiscordServer();
   for (let i = 0; i < 2; i++) {
+    const logger = pino({ level: 'silent' });
+    states.push(await openPgBotState(db.url, { ratePerMinute: 3, logger }));
     bots.push(
       await startBot({
         librarian,
         token: TOKEN,
         apiUrl: server.apiUrl,
         guildId: server.guildId,
-        databaseUrl: db.url,
-        logger: pino({ level: 'silent' }),
+        state: states[i],
+        logger,
         handleSignals: false,
         registerCommands: i === 0,
         ratePerMinute: 3,
@@ -128,6 +132,8 @@ describe('two workers on one PostgreSQL', () => {
     expect(JSON.stringify(during.edit!.body.embeds)).toMatch(/\[\d+\]/);
     const key = up.slice(CUSTOM_ID.voteUp.length);
     await until(async () => (await admin.query('SELECT value FROM bot_feedback WHERE interaction = $1', [key]).catch(() => ({ rows: [] }))).rows.length === 1, 'the queued vote in bot_feedback', 60_000);
+    // each worker finds the database again on its own backoff (the vote above proves only one has)
+    await until(async () => states.every((s) => s.db.available), 'both workers reconnected', 60_000);
     // back on the database: the next question is answered, by one worker
     const after = await ask('镍主要分布在哪些国家？');
     await settle();
