@@ -10,7 +10,7 @@ import { nameMatch, profileQuestion, PROVENANCE, QUESTION_FRAME_WORDS, termMatch
 import { splitSentences } from '../text/sentences.js';
 import { clipChars } from '../text/clip.js';
 import { sameNumber } from './citationCheck.js';
-import { holdsAnswerType, questionIntent, SIDES, type QuestionIntent } from './intent.js';
+import { holdsAnswerType, questionIntent, SHARE_FIGURE, SIDES, type QuestionIntent } from './intent.js';
 import { answerUnit, opensEnumeration } from './answerUnit.js';
 import { buildLead } from './lead.js';
 
@@ -403,6 +403,20 @@ function addSourceFootnotes(chosen: Candidate[], candidates: Candidate[], input:
   }
 }
 
+/**
+ * A question that names a document by its author (周亚敏那篇论文) asks about the document, not about the author:
+ * the author's name is no item a passage must hold.
+ */
+function withoutAuthors(profile: QuestionProfile, input: ComposeInput): QuestionProfile {
+  if (!input.shortNameOf) return profile;
+  const names = [...new Set(input.results.map((r) => r.passage.docId))].map((docId) => searchKey(input.shortNameOf!(docId)).replace(/[\s\d]+/g, '')).filter((n) => /\p{Script=Han}{2}/u.test(n));
+  const byline = (t: string) => /\p{Script=Han}/u.test(t) && names.some((n) => n.includes(t));
+  const groups = profile.groups.filter((g) => !g.every(byline));
+  if (groups.length === profile.groups.length) return profile;
+  const kept = new Set(groups.flat());
+  return { ...profile, groups, terms: profile.terms.filter((t) => kept.has(t)) };
+}
+
 /** The passage's search key (stored with the index; computed for passages built without one). */
 const passageKey = (p: Passage): string => p.searchKey || searchKey(p.text);
 
@@ -438,22 +452,26 @@ const YEAR_IN_QUESTION = /(?:1[89]|20)\d{2}/g;
  */
 const TYPED_MIN_DISTINCTIVE = 0.5;
 
-/**
- * What the asked noun may be written as in a passage: alternatives, each a list of parts that must all occur
- * (锂和钴 → 锂 and 钴; "plants" → its Chinese forms, or the English word when nothing bridges it). Undefined
- * when there is no noun to check or it only frames the question ("share").
- */
 /** Nouns that name money: any sum of money in the sentence (3690 亿美元) is about them. */
 const MONEY_NOUN = /^(?:资金|金额|钱|经费|费用|款项|投资额|拨款|money|fund|funding|sum)$/;
 const MONEY_FIGURE = /\d\s*(?:万亿|亿|万)?\s*(?:美元|元|欧元|日元)|数[十百千]亿美元|\$\s*\d/u;
 
-function askedNounForms(noun: string | undefined, expansionGroups: ExpansionGroup[] = []): string[][] | undefined {
+/**
+ * What the asked noun may be written as in a passage: its parts, all of which must occur, each with the forms
+ * that count for it (锂和钴 → 锂 and 钴; 矽锭 → 矽锭 or 硅锭; "plants" → its Chinese forms, or the English word
+ * when nothing bridges it). Undefined when there is no noun to check or it only frames the question ("share").
+ */
+function askedNounForms(noun: string | undefined, profile: QuestionProfile, expansionGroups: ExpansionGroup[] = []): string[][] | undefined {
   if (!noun || MONEY_NOUN.test(noun)) return undefined;
-  if (/\p{Script=Han}/u.test(noun)) return [noun.split(/[和与及、]/u).filter((part) => part.length > 0)];
+  if (/\p{Script=Han}/u.test(noun)) {
+    // each part (锂 and 钴 of 锂和钴), written as the question does or as a form of its group (矽锭 → 硅锭)
+    const parts = noun.split(/[和与及、]/u).filter((part) => part.length > 0).map((part) => searchKey(part));
+    return parts.map((part) => [part, ...(profile.groups.find((g) => g.includes(part)) ?? [])]);
+  }
   const stem = [...contentTerms(noun)][0];
   if (!stem || QUESTION_FRAME_WORDS.has(stem)) return undefined;
   const forms = formsOfWord(stem, expansionGroups);
-  return (forms.length ? forms : [stem]).map((form) => [searchKey(form)]);
+  return [(forms.length ? forms : [stem]).map((form) => searchKey(form))];
 }
 
 /** The forms the expansion gives an English word of the question (its Chinese renderings). */
@@ -503,7 +521,7 @@ function supportSignals(chosen: Candidate[], candidates: Candidate[], items: Ite
   // cells does not answer a question about a tariff on electric cars. Its sentence (with its neighbours in the
   // passage) must hold at least half of the question's distinctive items and the asked noun.
   let typedDistinctive = typed.length === 0 ? 1 : 0;
-  const nounForms = askedNounForms(intent.askedNoun, expansionGroups);
+  const nounForms = askedNounForms(intent.askedNoun, profile, expansionGroups);
   // a question in several parts (…？…？) may find each part in another passage: their union is what answers
   const multiPart = (question.match(/[？?]/g)?.length ?? 0) > 1;
   const typedPassages: Candidate[] = [];
@@ -514,8 +532,10 @@ function supportSignals(chosen: Candidate[], candidates: Candidate[], items: Ite
   for (const c of chosen) {
     if (typed.length === 0 || !typed.some((t) => holdsAnswerType(t, c.text))) continue;
     if (money && !MONEY_FIGURE.test(c.text.normalize('NFKC'))) continue;
+    // (a question in parts may ask for a share in one and for names in another)
+    if (intent.asksShare && !multiPart && !SHARE_FIGURE.test(c.text.normalize('NFKC'))) continue;
     const key = passageKey(c.passage);
-    if (nounForms && !nounForms.some((parts) => parts.every((form) => termMatch(form, key) >= 0.5))) continue;
+    if (nounForms && !nounForms.every((forms) => forms.some((form) => termMatch(form, key) >= 0.5))) continue;
     // the figure is about what was asked (锂电池, not 太阳能电池) and of the year asked (2019, not 2018)
     if (objectTerms.some((forms) => !forms.some((form) => termMatch(form, key) >= 1))) continue;
     // …in the sentence or the one beside it: a passage may name another year elsewhere (2021 figure, 2022 project)
@@ -630,7 +650,7 @@ export async function composeExtractive(input: ComposeInput): Promise<ComposedAn
   const gathered = gatherPassages(input, PROVENANCE.test(input.question));
   const keys = gathered.map((g) => passageKey(g.passage).replace(/\s+/g, ''));
   const occurs = (text: string) => keys.some((k) => k.includes(text));
-  const profile = profileQuestion(input.question, input.expandedTerms, input.unbridgedTerms, input.expansionGroups, occurs, input.isVerb);
+  const profile = withoutAuthors(profileQuestion(input.question, input.expandedTerms, input.unbridgedTerms, input.expansionGroups, occurs, input.isVerb), input);
   const intent = questionIntent(input.question);
   const { candidates, items } = await scoreSentences(input, gathered, profile, intent);
   const chosen = selectSentences(candidates, items, intent);

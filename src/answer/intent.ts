@@ -15,6 +15,8 @@ export interface QuestionIntent {
    * American lithium mines" → american lithium mines): a figure about something else does not answer.
    */
   askedObject?: string;
+  /** The figure asked for is a share (a percentage, 几成): a sentence with only a count or a sum does not answer. */
+  asksShare?: boolean;
   /** Sides of a comparison (美国/中国, paper/web article …), in search-key form. */
   sides: string[];
   /** The question compares or asks about both documents. */
@@ -27,7 +29,7 @@ const QUANTITY = /多少|几[个项家种国成倍]|幾[個項家種國成倍]|h
 const QUANTITY_NOUN = /数量|份额|占比|比例|百分之/;
 const OTHER_ASK = /什么|什麼|哪|如何|怎|为何|為何|谁|誰|\b(?:what|how|which|who|why|where)\b/i;
 const DATE = /哪一年|哪年|何年|何时|何時|什么时候|什麼時候|哪一天|哪个月|哪個月|which year|what year|^when\b|\bwhen (?:did|was|were|is|will|does|do|has|had)\b/i;
-const LIST = /哪些|哪几|哪幾|有哪|包括什么|包括哪|列举|列舉|哪[两三四五六七八九十]|几大|幾大|[两三四五六七八九十]大|[两兩二三四五六七八九十]重|which (?:countries|members|sectors|industries|stages|steps|minerals|measures|areas|fields|agencies|laws|pillars|features|ways)|what (?:are|were) the|\blist\b|\bname the\b|what (?:two|three|four|five) /i;
+const LIST = /哪些|哪几|哪幾|有哪|哪\s*\d+\s*[个個种種项項家国國类類]|包括什么|包括哪|列举|列舉|哪[两三四五六七八九十]|几大|幾大|[两三四五六七八九十]大|[两兩二三四五六七八九十]重|which (?:countries|members|sectors|industries|stages|steps|minerals|measures|areas|fields|agencies|laws|pillars|features|ways)|what (?:are|were) the|\blist\b|\bname the\b|what (?:two|three|four|five) /i;
 const WHO = /谁|誰|哪个机构|哪個機構|哪个部门|哪個部門|哪个国家|哪個國家|哪项法|哪項法|哪部法|\bwho\b|which (?:agency|country|organi[sz]ation|department|law|act|body|office)/i;
 const WHY = /为什么|為什麼|为何|為何|原因|何以|\bwhy\b|\breasons?\b/i;
 const COMPARE = /对比|比较|比較|區別|区别|不同|差异|差異|异同|異同|相比|contrast|compare|differ|versus|\bvs\.?\b|各自|分别|分別|两篇|兩篇|两份|both documents|two documents|each say|both texts/i;
@@ -73,9 +75,6 @@ function askedNounOf(key: string): string | undefined {
 
 /** The event a date question asks about ("When did X hold its first summit" → summit; 何时举行首届峰会 → 峰会). */
 function eventNounOf(key: string): string | undefined {
-  // "what share of US cobalt imports came from …", "what percentage of the world's rare earth reserves does …"
-  const share = key.replace(/['’]s\b/g, '').match(/\b(?:share|percentage|proportion|portion|part|fraction) of (?:the )?((?:[a-z-]+ ){0,4}?[a-z-]+?)(?: (?:does|do|did|is|are|was|were|that|come|came|comes|go|goes|went|in|by|from|must|will)\b|\?|$)/);
-  if (share) return share[1];
   const en = key.match(/\b(?:hold|held|launch|launched|sign|signed|announce|announced|adopt|adopted|pass|passed|issue|issued|publish|published|release|released|establish|established|open|opened|host|hosted) (?:its |their |the |a |an )?(?:first |second |third |last |latest |new )?([a-z-]{3,})/);
   if (en) return en[1];
   const zh = key.match(/(?:举行|举办|召开|签署|发布|通过|成立|启动)了?(?:首届|第一届|第一次|首次)?(\p{Script=Han}{2,4})/u);
@@ -92,6 +91,10 @@ function askedObjectOf(key: string): string | undefined {
   const en = key.match(/\b(?:invest(?:ed|s)?|impose[ds]?|levie[ds]|levy|spen[dt]|put|place[ds]?) (?:[a-z]+ ){0,4}?(?:in|on|into) ((?:[a-z-]+ ){0,3}[a-z-]+?)(?: in (?:1[89]|20)\d{2}| by | from |\?|$)/);
   return en?.[1];
 }
+
+/** The question asks for a share (占多少比例, what percentage): only a share answers it, not a count or a sum. */
+const ASKS_SHARE = /比例|占比|比重|份额|份額|百分之几|百分之幾|百分比|what (?:share|percentage|proportion|percent|fraction)|how (?:large|big|high|small) (?:a |an )?(?:share|portion|proportion|percentage|part)/i;
+export const SHARE_FIGURE = /\d\s*[%％]|百分之|分之|[一二三四五六七八九十]成(?!员)|半数|一半|过半|大部分|绝大多数|多数/u;
 
 export function questionIntent(question: string): QuestionIntent {
   const key = searchKey(question);
@@ -117,7 +120,7 @@ export function questionIntent(question: string): QuestionIntent {
   const type = order.find((t) => types.has(t)) ?? 'what';
   const figure = types.has('quantity') || types.has('change');
   const askedNoun = figure ? askedNounOf(key) : types.has('date') ? eventNounOf(key) : undefined;
-  return { type, types, askedNoun, askedObject: figure ? askedObjectOf(key) : undefined, sides, bothDocuments };
+  return { type, types, askedNoun, askedObject: figure ? askedObjectOf(key) : undefined, asksShare: figure && ASKS_SHARE.test(key), sides, bothDocuments };
 }
 
 /** Does a sentence hold the kind of answer the intent asks for? Used to prefer such sentences and to refuse near misses. */

@@ -1,6 +1,6 @@
 import type { DocumentInfo, Passage } from '../core/passage.js';
-import { stemEnglish } from '../text/segment.js';
-import { searchKey, toSimplified, toTraditional } from '../text/searchKey.js';
+import { chineseWords, stemEnglish, STOPWORDS } from '../text/segment.js';
+import { searchKey, toMainlandVocabulary, toSimplified, toTraditional } from '../text/searchKey.js';
 import type { CuratedEntry } from './curated.js';
 import { definitionScore, sentencesOf, type Sentence } from './definition.js';
 import type { GlossaryCitation, GlossaryEntry } from './entry.js';
@@ -462,6 +462,12 @@ export class Glossary {
       }
       if (forms.length) out.push({ source: key.slice(start, end), forms });
     }
+    // Taiwan's words for what the corpus writes in the mainland's (晶片 → 芯片): an extra form each
+    for (const [word, mainland] of taiwanWords(question)) {
+      if (seen.has(mainland) || key.includes(mainland)) continue;
+      seen.add(mainland);
+      out.push({ source: word, forms: [mainland] });
+    }
     // English words no entry covers: the corpus words whose dictionary sense is that word (curated entries first)
     if (this.lexicon && this.lexicon.size > 0 && options.lexicon !== false) {
       for (const t of tokens) {
@@ -484,6 +490,38 @@ export class Glossary {
     this.lexicon = lexicon;
     return this;
   }
+}
+
+/**
+ * Words of a traditional-script question that Taiwan writes differently from the mainland, with the mainland
+ * form: [search-key word, mainland word] (矽錠 → [矽锭, 硅锭]). A word whose conversion differs only in a
+ * character shared by both scripts' usage is still a pair; the original stays a form of its own.
+ */
+function taiwanWords(question: string): [string, string][] {
+  const out: [string, string][] = [];
+  for (const run of question.normalize('NFKC').match(/\p{Script=Han}+/gu) ?? []) {
+    const plain = toSimplified(run);
+    const mainland = toMainlandVocabulary(run);
+    if (plain === mainland || [...plain].length !== [...mainland].length) continue;
+    const chars = [...mainland];
+    const words = chineseWords(plain);
+    const starts: number[] = [];
+    words.reduce((at, w) => (starts.push(at), at + [...w].length), 0);
+    const single = (i: number) => i >= 0 && i < words.length && [...words[i]].length === 1 && !STOPWORDS.has(words[i]);
+    for (let i = 0; i < words.length; i++) {
+      if (chars.slice(starts[i], starts[i] + [...words[i]].length).join('') === words[i]) continue;
+      // a word the segmenter did not know comes in pieces (矽/锭): the span with its one-character neighbours
+      let from = i;
+      let to = i;
+      while (single(from - 1) && single(from) && starts[i] + [...words[i]].length - starts[from - 1] <= 4) from--;
+      while (single(to + 1) && single(to) && starts[to + 1] + [...words[to + 1]].length - starts[from] <= 4) to++;
+      const end = starts[to] + [...words[to]].length;
+      const pair: [string, string] = [[...plain].slice(starts[from], end).join(''), chars.slice(starts[from], end).join('')];
+      if (!out.some(([w]) => w === pair[0])) out.push(pair);
+      i = to;
+    }
+  }
+  return out;
 }
 
 /**

@@ -10,6 +10,17 @@ export function toSimplified(text: string): string {
   return toSimplifiedConverter(text);
 }
 
+let taiwanConverter: ((text: string) => string) | undefined;
+
+/**
+ * Traditional text → simplified with Taiwan's own vocabulary turned into the mainland's (晶片 → 芯片, 矽 → 硅).
+ * Not for search keys: it also rewrites words both sides use (核心 → 内核); only for a question's extra forms.
+ */
+export function toMainlandVocabulary(text: string): string {
+  taiwanConverter ??= OpenCC.Converter({ from: 'twp', to: 'cn' });
+  return taiwanConverter(text);
+}
+
 export function toTraditional(text: string): string {
   toTraditionalConverter ??= OpenCC.Converter({ from: 'cn', to: 't' });
   return toTraditionalConverter(text);
