@@ -535,12 +535,16 @@ function supportSignals(chosen: Candidate[], candidates: Candidate[], items: Ite
     // (a question in parts may ask for a share in one and for names in another)
     if (intent.asksShare && !multiPart && !SHARE_FIGURE.test(c.text.normalize('NFKC'))) continue;
     const key = passageKey(c.passage);
-    if (nounForms && !nounForms.every((forms) => forms.some((form) => termMatch(form, key) >= 0.5))) continue;
+    // the sentence and the one before it: where a figure's noun and year are written (not a passage's other figures)
+    const near = candidates.filter((o) => o.passage.id === c.passage.id && o.index <= c.index && o.index >= c.index - 1);
+    const nearKey = near.map((o) => o.key).join('') || c.key;
+    // (a question in parts asks for the noun in one of them: any sentence of its passage may serve another)
+    const nounKey = multiPart ? key : nearKey;
+    if (nounForms && !nounForms.every((forms) => forms.some((form) => termMatch(form, nounKey) >= 0.5))) continue;
     // the figure is about what was asked (锂电池, not 太阳能电池) and of the year asked (2019, not 2018)
     if (objectTerms.some((forms) => !forms.some((form) => termMatch(form, key) >= 1))) continue;
-    // …in the sentence or the one beside it: a passage may name another year elsewhere (2021 figure, 2022 project)
-    const around = candidates.filter((o) => o.passage.id === c.passage.id && Math.abs(o.index - c.index) <= 1).map((o) => o.text).join('');
-    if (!years.every((y) => (around || c.text).normalize('NFKC').includes(y))) continue;
+    // …in the sentence or the one before it: a passage may name another year elsewhere (2021 figure, 2022 project)
+    if (!years.every((y) => nearKey.includes(y))) continue;
     // whose figure it is: the question's subject (澳大利亚 in 澳大利亚对美国出口的锂占多少) is in the passage
     if (subject && !subject.some((form) => termMatch(form, key) >= 1)) continue;
     const whole = { ...c, key, text: c.passage.text };
