@@ -1,7 +1,7 @@
 import type { ExpansionGroup } from '../glossary/glossary.js';
 import { bigrams } from '../glossary/similarity.js';
 import type { Passage } from '../core/passage.js';
-import { searchKey } from '../text/searchKey.js';
+import { searchKey, toSimplified } from '../text/searchKey.js';
 import { contentTerms, numbersIn } from '../text/segment.js';
 import type { Answer, AnswerPart, Citation, QuestionLang, ScoredPassage } from '../core/answer.js';
 import { answerText } from './plainText.js';
@@ -404,6 +404,19 @@ function addSourceFootnotes(chosen: Candidate[], candidates: Candidate[], input:
 }
 
 /**
+ * The question read with its Taiwan words in the mainland's form where the passages write that (矽锭 → 硅锭):
+ * its terms are then the passages' words, joined and matched as any other.
+ */
+function inMainlandWords(question: string, groups: ExpansionGroup[] = [], occurs: (text: string) => boolean): string {
+  const variants = groups.filter((g) => g.variant && occurs(g.forms[0]));
+  if (variants.length === 0) return question;
+  // simplified, Latin letters kept as written (capitals mark names)
+  let text = toSimplified(question.normalize('NFKC'));
+  for (const g of variants) text = text.split(g.source).join(g.forms[0]);
+  return text;
+}
+
+/**
  * A question that names a document by its author (周亚敏那篇论文) asks about the document, not about the author:
  * the author's name is no item a passage must hold.
  */
@@ -654,8 +667,9 @@ export async function composeExtractive(input: ComposeInput): Promise<ComposedAn
   const gathered = gatherPassages(input, PROVENANCE.test(input.question));
   const keys = gathered.map((g) => passageKey(g.passage).replace(/\s+/g, ''));
   const occurs = (text: string) => keys.some((k) => k.includes(text));
-  const profile = withoutAuthors(profileQuestion(input.question, input.expandedTerms, input.unbridgedTerms, input.expansionGroups, occurs, input.isVerb), input);
-  const intent = questionIntent(input.question);
+  const question = inMainlandWords(input.question, input.expansionGroups, occurs);
+  const profile = withoutAuthors(profileQuestion(question, input.expandedTerms, input.unbridgedTerms, input.expansionGroups, occurs, input.isVerb), input);
+  const intent = questionIntent(question);
   const { candidates, items } = await scoreSentences(input, gathered, profile, intent);
   const chosen = selectSentences(candidates, items, intent);
   const sides = intent.type === 'compare' ? comparisonSides(intent, input) : [];

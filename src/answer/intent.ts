@@ -93,7 +93,7 @@ function askedObjectOf(key: string): string | undefined {
 }
 
 /** The question asks for a share (占多少比例, what percentage): only a share answers it, not a count or a sum. */
-const ASKS_SHARE = /比例|占比|比重|份额|份額|百分之几|百分之幾|百分比|what (?:share|percentage|proportion|percent|fraction)|how (?:large|big|high|small) (?:a |an )?(?:share|portion|proportion|percentage|part)/i;
+const ASKS_SHARE = /占[^，。？?]{0,8}多少|比例|占比|比重|份额|份額|百分之几|百分之幾|百分比|what (?:share|percentage|proportion|percent|fraction)|how (?:large|big|high|small) (?:a |an )?(?:share|portion|proportion|percentage|part)/i;
 export const SHARE_FIGURE = /\d\s*[%％]|百分之|分之|[一二三四五六七八九十]成(?!员)|半数|一半|过半|大部分|绝大多数|多数/u;
 
 export function questionIntent(question: string): QuestionIntent {

@@ -1,5 +1,5 @@
 import type { DocumentInfo, Passage } from '../core/passage.js';
-import { chineseWords, stemEnglish, STOPWORDS } from '../text/segment.js';
+import { chineseWords, stemEnglish } from '../text/segment.js';
 import { searchKey, toMainlandVocabulary, toSimplified, toTraditional } from '../text/searchKey.js';
 import type { CuratedEntry } from './curated.js';
 import { definitionScore, sentencesOf, type Sentence } from './definition.js';
@@ -24,6 +24,8 @@ export interface ExpansionGroup {
   forms: string[];
   /** The forms come from the CC-CEDICT lexicon, not a curated entry (a likelier sense, not a certain one). */
   dictionary?: boolean;
+  /** The one form is the mainland's word for the source, a Taiwan word of the same length (矽 → 硅). */
+  variant?: boolean;
 }
 
 /** A word pair that only expands questions (imports → 进口); not shown by lookup. */
@@ -466,7 +468,7 @@ export class Glossary {
     for (const [word, mainland] of taiwanWords(question)) {
       if (seen.has(mainland) || key.includes(mainland)) continue;
       seen.add(mainland);
-      out.push({ source: word, forms: [mainland] });
+      out.push({ source: word, forms: [mainland], variant: true });
     }
     // English words no entry covers: the corpus words whose dictionary sense is that word (curated entries first)
     if (this.lexicon && this.lexicon.size > 0 && options.lexicon !== false) {
@@ -494,8 +496,7 @@ export class Glossary {
 
 /**
  * Words of a traditional-script question that Taiwan writes differently from the mainland, with the mainland
- * form: [search-key word, mainland word] (矽錠 → [矽锭, 硅锭]). A word whose conversion differs only in a
- * character shared by both scripts' usage is still a pair; the original stays a form of its own.
+ * form of the same length: [search-key word, mainland word] (晶片 → 芯片; 矽 → 硅, the segmenter splitting 矽錠).
  */
 function taiwanWords(question: string): [string, string][] {
   const out: [string, string][] = [];
@@ -504,21 +505,12 @@ function taiwanWords(question: string): [string, string][] {
     const mainland = toMainlandVocabulary(run);
     if (plain === mainland || [...plain].length !== [...mainland].length) continue;
     const chars = [...mainland];
-    const words = chineseWords(plain);
-    const starts: number[] = [];
-    words.reduce((at, w) => (starts.push(at), at + [...w].length), 0);
-    const single = (i: number) => i >= 0 && i < words.length && [...words[i]].length === 1 && !STOPWORDS.has(words[i]);
-    for (let i = 0; i < words.length; i++) {
-      if (chars.slice(starts[i], starts[i] + [...words[i]].length).join('') === words[i]) continue;
-      // a word the segmenter did not know comes in pieces (矽/锭): the span with its one-character neighbours
-      let from = i;
-      let to = i;
-      while (single(from - 1) && single(from) && starts[i] + [...words[i]].length - starts[from - 1] <= 4) from--;
-      while (single(to + 1) && single(to) && starts[to + 1] + [...words[to + 1]].length - starts[from] <= 4) to++;
-      const end = starts[to] + [...words[to]].length;
-      const pair: [string, string] = [[...plain].slice(starts[from], end).join(''), chars.slice(starts[from], end).join('')];
-      if (!out.some(([w]) => w === pair[0])) out.push(pair);
-      i = to;
+    let at = 0;
+    for (const word of chineseWords(plain)) {
+      const n = [...word].length;
+      const other = chars.slice(at, at + n).join('');
+      at += n;
+      if (other !== word && !out.some(([w]) => w === word)) out.push([word, other]);
     }
   }
   return out;

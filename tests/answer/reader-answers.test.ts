@@ -171,6 +171,29 @@ describe('calibrated refusal', () => {
     expect(a.text).toContain(figure);
   });
 
+  it.each([
+    // 买 is no word of the passage (进口 is), and 请问 only frames the question
+    ['请问美国2021年从中国买进了多少钱的锂电池？', '49.8'],
+    // Taiwan writes 矽 for silicon; the passage, the mainland's 硅
+    ['中國生產的矽錠和矽片佔全球多少？', '97%'],
+    // the paper named by its author: 周亚敏 is no word a passage must hold
+    ['周亚敏的论文里说，2022年中国占美国贸易总额的比例是多少？', '12.9%'],
+  ])('a question in a reader\'s own words is answered: %s', async (question, figure) => {
+    const a = await librarian.ask(question);
+    expect(a.supported).toBe(true);
+    expect(a.lead).toContain(figure);
+  });
+
+  it.each([
+    // the 2021 import figure sits beside a 2022 project in its passage: it does not answer about 2022
+    ['2022年美国从中国进口了价值多少的锂电池？'],
+    // Indonesia is named as where nickel lies, with no share
+    ['印尼的镍储量占全球多少比例？'],
+  ])('a near miss in the same words as an answerable question is refused: %s', async (question) => {
+    const a = await librarian.ask(question);
+    expect(a.supported).toBe(false);
+  });
+
   it('比例 in a question that asks for a method does not make it a figure question', async () => {
     expect(questionIntent('财政部采用什么办法来计算电池中关键矿物的比例？').types.has('quantity')).toBe(false);
     const a = await librarian.ask('财政部采用什么办法来计算电池中关键矿物的比例？');

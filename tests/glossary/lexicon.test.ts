@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCuratedGlossary } from '../../src/glossary/curated.js';
 import { Glossary } from '../../src/glossary/glossary.js';
-import { cleanSense, englishName, Lexicon, lexiconWords, readIndexLexicon, type DictionaryLookup } from '../../src/glossary/lexicon.js';
+import { cleanSense, englishName, Lexicon, lexiconWords, readIndexLexicon, readLexiconFile, type DictionaryLookup } from '../../src/glossary/lexicon.js';
 import { createLibrarian, type LibrarianService } from '../../src/service/librarian.js';
 import { ingest } from '../../src/service/ingest.js';
 import { PAPER_TEXTS, ARTICLE_TEXTS } from '../index/fixtures.js';
@@ -64,6 +64,15 @@ describe('Lexicon', () => {
 
   it('gives nothing for function words and words any question uses', () => {
     for (const w of ['the', 'to', 'of', 'what', 'which', 'many', 'say']) expect(lexicon.chineseFor(w), w).toEqual([]);
+  });
+
+  it('knows the dictionary\'s short verbs, with a resultative complement too, and keeps them through JSON', () => {
+    const withVerbs = Lexicon.fromSenses('k', words, new Map(Object.entries(SENSES)), ['买', '用']);
+    expect(['买', '用到', '买下'].map((w) => withVerbs.isVerb(w))).toEqual([true, true, true]);
+    expect(['钴', '关税', '买卖', '用户'].map((w) => withVerbs.isVerb(w))).toEqual([false, false, false, false]);
+    const json = withVerbs.toJSON();
+    expect(Lexicon.fromJSON(JSON.parse(JSON.stringify(json))).isVerb('买')).toBe(true);
+    expect(() => Lexicon.fromJSON({ ...json, verbs: `${json.verbs}|锗` })).toThrow(/checksum/);
   });
 
   it('round-trips through JSON and refuses a damaged file', () => {
@@ -145,6 +154,13 @@ describe('English questions through the real CC-CEDICT lexicon (shipped corpus)'
   afterAll(async () => {
     await librarian?.close();
     if (root) fs.rmSync(root, { recursive: true, force: true });
+  });
+
+  it('the real dictionary marks verbs, not the minerals and things a near miss asks about', () => {
+    const indexDir = path.join(root, 'index');
+    const lexicon = readLexiconFile(path.join(indexDir, fs.readdirSync(indexDir).find((f) => /^lexicon-[0-9a-f]+\.json$/.test(f))!))!;
+    expect(['买', '购买', '禁止', '用到'].filter((w) => !lexicon.isVerb(w))).toEqual([]);
+    expect(['锗', '石墨', '峰会', '关税', '稀土'].filter((w) => lexicon.isVerb(w))).toEqual([]);
   });
 
   it('the curated glossary alone has no Chinese for "facilities" or "cables"; the lexicon bridges them', async () => {
