@@ -10,6 +10,8 @@ export default defineConfig({
     // native addons (hnswlib, better-sqlite3, onnxruntime) are safer in forks than worker threads
     pool: 'forks',
     poolOptions: { forks: { maxForks: 2, minForks: 1 } },
-    env: { EMBEDDING_MODEL: 'corpus', LOG_LEVEL: 'silent' },
+    // the embedded default: a DATABASE_URL or VECTOR_STORE exported in the developer's shell must not
+    // send `npm test` to a database (the PostgreSQL suite sets its own)
+    env: { EMBEDDING_MODEL: 'corpus', LOG_LEVEL: 'silent', DATABASE_URL: '', VECTOR_STORE: '' },
   },
 });

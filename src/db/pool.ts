@@ -73,6 +73,8 @@ export interface OpenPoolOptions {
   connectTimeoutMs?: number;
   /** Idle connections that die (a server restart) are logged here instead of crashing the process. */
   logger?: Logger;
+  /** Idle connections do not keep the process alive (a finished CLI command exits; default false). */
+  allowExitOnIdle?: boolean;
   /** Run `SELECT 1` before returning, turning an unusable URL into a ConfigError (default true). */
   check?: boolean;
 }
@@ -86,6 +88,7 @@ export async function openPool(url: string, opts: OpenPoolOptions = {}): Promise
     connectionTimeoutMillis: opts.connectTimeoutMs ?? 5_000,
     idleTimeoutMillis: 30_000,
     application_name: 'lodestone',
+    allowExitOnIdle: opts.allowExitOnIdle ?? false,
   });
   // without a listener, an idle client killed by a server restart is an uncaught 'error' that ends the process;
   // the pool drops that client by itself and opens a new one on the next query

@@ -154,31 +154,17 @@ describe('calibrated refusal', () => {
     ['中国在全球永磁体市场占多大份额？', '87%'],
     // an English question reaches the table row through its Chinese aliases, not the English abstract
     ['From which countries does America import its cobalt?', '挪威'],
-  ])('a paraphrase is answered: %s', async (question, figure) => {
-    const a = await librarian.ask(question);
-    expect(a.supported).toBe(true);
-    expect(a.text).toContain(figure);
-  });
-
-  it.each([
     // 投入 is the glossary's other word for 投资; 十年 is written 10 年 in the passage
     ['《通胀削减法案》准备在十年内投入多少钱？', '3690'],
     // 需要 / 所需
     ['澳大利亚拥有多少种美国需要的关键矿物？', '21'],
-  ])('a paraphrase through Chinese synonyms and numerals is answered: %s', async (question, figure) => {
-    const a = await librarian.ask(question);
-    expect(a.supported).toBe(true);
-    expect(a.text).toContain(figure);
-  });
-
-  it.each([
     // 买 is no word of the passage (进口 is), and 请问 only frames the question
     ['请问美国2021年从中国买进了多少钱的锂电池？', '49.8'],
     // Taiwan writes 矽 for silicon; the passage, the mainland's 硅
     ['中國生產的矽錠和矽片佔全球多少？', '97%'],
     // the paper named by its author: 周亚敏 is no word a passage must hold
     ['周亚敏的论文里说，2022年中国占美国贸易总额的比例是多少？', '12.9%'],
-  ])('a question in a reader\'s own words is answered: %s', async (question, figure) => {
+  ])('a question in a reader\'s own words is answered, its lead stating the figure: %s', async (question, figure) => {
     const a = await librarian.ask(question);
     expect(a.supported).toBe(true);
     expect(a.lead).toContain(figure);

@@ -82,3 +82,15 @@ export function sampleCorpus(): { documents: DocumentInfo[]; passages: Passage[]
   ];
   return { documents: [makeDocument('paper'), makeDocument('article', 'zh-Hant')], passages };
 }
+
+/**
+ * The sample corpus copied `copies` times (distinct ids and texts) with its vectors, as an index write takes
+ * it: enough passages that a write lasts long enough for a child process to be killed at varied points.
+ */
+export async function largeIndexInput(copies: number) {
+  const embedder = new FakeEmbedder();
+  const { documents, passages } = sampleCorpus();
+  const many = Array.from({ length: copies }, (_, r) => passages.map((p) => ({ ...p, id: `${p.id}:r${r}`, text: `${p.text}${r}` }))).flat();
+  const vectors = await embedder.embedPassages(many.map((p) => p.text));
+  return { documents, passages: many, vectors, embedderModelId: embedder.modelId, dims: embedder.dimensions, corpusFingerprint: 'child-0', chunkerVersion: 'test' };
+}

@@ -16,12 +16,8 @@ export function loadPg(): Promise<typeof pg> {
 export function indexPool(url: string): Promise<pg.Pool> {
   let pool = pools.get(url);
   if (!pool) {
-    pool = import('../../db/index.js').then(async ({ openPool }) => {
-      const opened = await openPool(url, { max: 4 });
-      // idle index connections must not keep a finished CLI command (ingest, ask) alive
-      opened.options.allowExitOnIdle = true;
-      return opened;
-    });
+    // idle index connections must not keep a finished CLI command (ingest, ask) alive
+    pool = import('../../db/index.js').then(({ openPool }) => openPool(url, { max: 4, allowExitOnIdle: true }));
     pool.catch(() => pools.delete(url));
     pools.set(url, pool);
   }
