@@ -2,67 +2,34 @@
  * The two message context menus ("Ask Lodestone about this", "Find sources for this") with the real discord.js
  * client against the local Discord-compatible server, answering from the repo's corpus.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pino from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AskOptions } from '../../src/service/librarian-api.js';
-import { createLibrarian, type LibrarianService } from '../../src/service/librarian.js';
-import { startBot, type RunningBot } from '../../src/bot/client.js';
-import { REPO_CORPUS_DIR } from '../support/paths.js';
-import { snowflake, startDiscordServer, type FakeDiscordServer } from '../support/discord-server.js';
+import { snowflake } from '../support/discord-server.js';
 import { guildMessage, makeUser, MANAGE_GUILD, messageCommand, slashCommand, subcommand, withPermissions } from '../support/discord-payloads.js';
 import { discordSchema, SCHEMA_SKIP_REASON } from './discord-schema.js';
-import { isCallback, isEdit, recording } from './e2e-helpers.js';
+import { isCallback, isEdit, withWorkspaceBot } from './e2e-helpers.js';
 
 const TOKEN = 'MTIzNDU2Nzg5MDEyMzQ1Njc4.context-menus.never-logged';
 const ASK = 'Ask Lodestone about this';
 const FIND = 'Find sources for this';
 
-let server: FakeDiscordServer;
-let bot: RunningBot;
-let real: LibrarianService;
-let work: string;
 const asked: { question: string; options?: AskOptions }[] = [];
+const env = withWorkspaceBot('menus', TOKEN, { ratePerMinute: 6 }, asked);
 
 /** Uses a context-menu command on a message someone wrote; resolves with the callback and, when deferred, the edit. */
 async function onMessage(name: string, content: string, options: { user?: ReturnType<typeof makeUser>; guildId?: string } = {}) {
-  const target = guildMessage(server, makeUser('writer'), content);
-  const payload = { ...messageCommand(server, options.user ?? makeUser(), name, target), ...(options.guildId ? { guild_id: options.guildId } : {}) };
-  const since = server.calls.length;
-  server.dispatch('INTERACTION_CREATE', payload);
-  const callback = await server.waitForCall(isCallback(payload.id), { since });
-  const edit = callback.body.type === 5 ? await server.waitForCall(isEdit(payload.token), { since, timeoutMs: 30_000 }) : undefined;
+  const target = guildMessage(env.server, makeUser('writer'), content);
+  const payload = { ...messageCommand(env.server, options.user ?? makeUser(), name, target), ...(options.guildId ? { guild_id: options.guildId } : {}) };
+  const since = env.server.calls.length;
+  env.server.dispatch('INTERACTION_CREATE', payload);
+  const callback = await env.server.waitForCall(isCallback(payload.id), { since });
+  const edit = callback.body.type === 5 ? await env.server.waitForCall(isEdit(payload.token), { since, timeoutMs: 30_000 }) : undefined;
   return { payload, callback, edit, text: edit ? edit.body.embeds.map((e: any) => `${e.title}\n${e.description}`).join('\n') : '' };
 }
 
-beforeAll(async () => {
-  work = mkdtempSync(join(tmpdir(), 'lodestone-menus-'));
-  real = await createLibrarian({ corpusDir: REPO_CORPUS_DIR, indexDir: join(work, 'index'), model: 'corpus', composer: null });
-  server = await startDiscordServer();
-  bot = await startBot({
-    librarian: recording(real, asked),
-    token: TOKEN,
-    apiUrl: server.apiUrl,
-    guildId: server.guildId,
-    feedbackDb: join(work, 'feedback.sqlite'),
-    logger: pino({ level: 'silent' }),
-    handleSignals: false,
-    ratePerMinute: 6,
-  });
-}, 180_000);
-
-afterAll(async () => {
-  await bot?.stop();
-  await server?.close();
-  await real?.close();
-  if (work) rmSync(work, { recursive: true, force: true });
-});
-
 describe('message context menus', () => {
   it('are registered with the slash commands as message commands (type 3), named in zh-CN and zh-TW', async () => {
-    const put = await server.waitForCall((c) => c.method === 'PUT' && c.path === `/applications/${server.applicationId}/guilds/${server.guildId}/commands`);
+    const put = await env.server.waitForCall((c) => c.method === 'PUT' && c.path === `/applications/${env.server.applicationId}/guilds/${env.server.guildId}/commands`);
     const menus = put.body.filter((c: any) => c.type === 3);
     expect(menus.map((c: any) => c.name).sort()).toEqual([ASK, FIND]);
     for (const menu of menus) {
@@ -74,13 +41,13 @@ describe('message context menus', () => {
   });
 
   it('/help tells of both menus by the names the asker\'s Discord shows (en, zh-CN, zh-TW), and of /docs and /report', async () => {
-    const put = await server.waitForCall((c) => c.method === 'PUT' && c.path === `/applications/${server.applicationId}/guilds/${server.guildId}/commands`);
+    const put = await env.server.waitForCall((c) => c.method === 'PUT' && c.path === `/applications/${env.server.applicationId}/guilds/${env.server.guildId}/commands`);
     const menus = put.body.filter((c: any) => c.type === 3);
     for (const locale of ['en-US', 'zh-CN', 'zh-TW']) {
-      const payload = { ...slashCommand(server, makeUser(), 'help', {}), locale };
-      const since = server.calls.length;
-      server.dispatch('INTERACTION_CREATE', payload);
-      const callback = await server.waitForCall(isCallback(payload.id), { since });
+      const payload = { ...slashCommand(env.server, makeUser(), 'help', {}), locale };
+      const since = env.server.calls.length;
+      env.server.dispatch('INTERACTION_CREATE', payload);
+      const callback = await env.server.waitForCall(isCallback(payload.id), { since });
       const text: string = callback.body.data.embeds[0].description;
       for (const menu of menus) expect(text).toContain(locale === 'en-US' ? menu.name : menu.name_localizations[locale]);
       expect(text).toMatch(/`\/docs add\|list\|remove`/);
@@ -150,11 +117,11 @@ describe('message context menus', () => {
 
   it("follow the server's /config visibility: public in that guild, only the asker in another", async () => {
     const admin = makeUser('admin');
-    const set = (on: boolean) => withPermissions(subcommand(server, admin, 'config', 'visibility', { public: on }), MANAGE_GUILD);
-    let since = server.calls.length;
+    const set = (on: boolean) => withPermissions(subcommand(env.server, admin, 'config', 'visibility', { public: on }), MANAGE_GUILD);
+    let since = env.server.calls.length;
     let payload = set(true);
-    server.dispatch('INTERACTION_CREATE', payload);
-    await server.waitForCall(isCallback(payload.id), { since });
+    env.server.dispatch('INTERACTION_CREATE', payload);
+    await env.server.waitForCall(isCallback(payload.id), { since });
     try {
       const here = await onMessage(FIND, '美国从中国进口了价值49.8亿美元的锂电池。');
       expect(here.callback.body.data?.flags ?? 0).toBe(0);
@@ -162,10 +129,10 @@ describe('message context menus', () => {
       const there = await onMessage(ASK, '什么是选择性脱钩？', { guildId: snowflake() });
       expect(there.callback.body.data.flags).toBe(64);
     } finally {
-      since = server.calls.length;
+      since = env.server.calls.length;
       payload = set(false);
-      server.dispatch('INTERACTION_CREATE', payload);
-      await server.waitForCall(isCallback(payload.id), { since });
+      env.server.dispatch('INTERACTION_CREATE', payload);
+      await env.server.waitForCall(isCallback(payload.id), { since });
     }
   });
 
@@ -179,13 +146,13 @@ describe('message context menus', () => {
   });
 
   it('an ephemeral deferred reply whose edit keeps failing ends in a short ephemeral follow-up', async () => {
-    const target = guildMessage(server, makeUser('writer'), '美国从中国进口了价值49.8亿美元的锂电池。');
-    const payload = messageCommand(server, makeUser(), FIND, target);
-    const fault = server.injectRestFault({ match: isEdit(payload.token), times: 1_000, status: 500, json: { message: '500: Internal Server Error', code: 0 } });
+    const target = guildMessage(env.server, makeUser('writer'), '美国从中国进口了价值49.8亿美元的锂电池。');
+    const payload = messageCommand(env.server, makeUser(), FIND, target);
+    const fault = env.server.injectRestFault({ match: isEdit(payload.token), times: 1_000, status: 500, json: { message: '500: Internal Server Error', code: 0 } });
     try {
-      const since = server.calls.length;
-      server.dispatch('INTERACTION_CREATE', payload);
-      const followUp = await server.waitForCall((c) => c.method === 'POST' && c.path === `/webhooks/${server.applicationId}/${payload.token}`, { since, timeoutMs: 60_000 });
+      const since = env.server.calls.length;
+      env.server.dispatch('INTERACTION_CREATE', payload);
+      const followUp = await env.server.waitForCall((c) => c.method === 'POST' && c.path === `/webhooks/${env.server.applicationId}/${payload.token}`, { since, timeoutMs: 60_000 });
       expect(fault.hits).toBeGreaterThan(1);
       expect(followUp.body).toMatchObject({ flags: 64, content: 'Sorry, something went wrong while answering. Please try again.' });
     } finally {
@@ -194,7 +161,7 @@ describe('message context menus', () => {
   });
 
   it.skipIf(!discordSchema())(`every REST body sent validates against Discord's OpenAPI schema${discordSchema() ? '' : ` (skipped: ${SCHEMA_SKIP_REASON})`}`, () => {
-    const sent = server.calls.filter((c) => c.method !== 'GET');
+    const sent = env.server.calls.filter((c) => c.method !== 'GET');
     expect(sent.length).toBeGreaterThan(10);
     const problems = sent.flatMap((c) => discordSchema()!.violations(c));
     expect(problems, problems.join('\n')).toEqual([]);

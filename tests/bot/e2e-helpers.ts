@@ -41,14 +41,15 @@ export interface WorkspaceBot {
  * A bot over a private copy of the corpus (tests may add and remove documents) for one test file: the local
  * Discord-compatible server and the real client started before its tests, everything stopped and removed after.
  */
-export function withWorkspaceBot(prefix: string, token: string, extra: Partial<StartBotOptions> = {}): WorkspaceBot {
+export function withWorkspaceBot(prefix: string, token: string, extra: Partial<StartBotOptions> = {}, asked?: { question: string; options?: AskOptions }[]): WorkspaceBot {
   const handle = {} as WorkspaceBot;
   beforeAll(async () => {
     handle.ws = makeWorkspace(prefix);
     handle.librarian = await openLibrarian(handle.ws);
     handle.server = await startDiscordServer();
     handle.bot = await startBot({
-      librarian: handle.librarian,
+      // with `asked`, the questions the bot asks are recorded there
+      librarian: asked ? recording(handle.librarian, asked) : handle.librarian,
       token,
       apiUrl: handle.server.apiUrl,
       guildId: handle.server.guildId,
