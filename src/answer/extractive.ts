@@ -11,8 +11,8 @@ import { splitSentences } from '../text/sentences.js';
 import { clipChars } from '../text/clip.js';
 import { sameNumber } from './citationCheck.js';
 import { holdsAnswerType, questionIntent, SHARE_FIGURE, SIDES, type QuestionIntent } from './intent.js';
-import { answerUnit, opensEnumeration } from './answerUnit.js';
-import { buildLead } from './lead.js';
+import { answerUnit, opensEnumeration, ordinalIn } from './answerUnit.js';
+import { buildLead, listItems } from './lead.js';
 
 /** Whole answer text (lead + quotes + source list), in characters: what tests and the bot check. */
 export const ANSWER_MAX_CHARS = 1300;
@@ -515,14 +515,44 @@ function askedObjectTerms(object: string | undefined, profile: QuestionProfile, 
 function questionSubject(question: string, profile: QuestionProfile, expansionGroups: ExpansionGroup[] = []): string[] | undefined {
   const key = searchKey(question).replace(/^\s*(?:(?:1[89]|20)\d{2}\s*年)?/u, '');
   if (/^\p{Script=Han}/u.test(key)) return profile.groups.find((g) => g.some((t) => /\p{Script=Han}/u.test(t) && key.startsWith(t)));
+  // the sentence that asks, not a preamble ("I keep hearing about friend-shoring. Which countries …?")
+  const asking = key.split(/(?<=[.?!])\s+|\s+[—–-]+\s+/).filter((part) => /\b(?:what|which|who|when|where|how|why|whose)\b|\?/.test(part)).pop() ?? key;
   const first = expansionGroups
-    .filter((g) => !g.dictionary && /[a-z]/.test(g.source) && key.includes(g.source) && !contentTerms(g.source).has('share'))
-    .sort((a, b) => key.indexOf(a.source) - key.indexOf(b.source))[0];
+    .filter((g) => !g.dictionary && /[a-z]/.test(g.source) && asking.includes(g.source) && !contentTerms(g.source).has('share'))
+    // "which company …": what is asked for, not whose it is
+    .filter((g) => !new RegExp(`\\b(?:which|what)\\s+(?:[a-z-]+\\s+)?${g.source.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`).test(asking))
+    .sort((a, b) => asking.indexOf(a.source) - asking.indexOf(b.source))[0];
   return first && profile.groups.find((g) => g.some((t) => first.forms.some((f) => searchKey(f) === t)));
 }
 
 /** A sentence that opens by pointing back at what the one before named (该评估, 这一法案, 此类). */
 const REFERS_BACK = /^[\s“"（(]*(?:该|該|这|這|此|上述)/u;
+
+/** Two items joined in one clause (无钴电池和固态设计的下一代锂电池, 监控与梗阻制造). */
+const TWO_ITEMS = /[^，,。；;：:]{2,20}(?:和|与|與|及|以及)[^，,。；;：:]{2,24}/u;
+
+/**
+ * The items a Chinese share question says the share is of, before its 占 (中国的钴产量占全球多少 → 中国, 钴, 产量;
+ * 2019年中国在电池产业中游精炼环节的占比 → 中国, 电池, 产业, 中游, 精炼, 环节): each a group of the profile.
+ */
+function shareSubject(question: string, profile: QuestionProfile): string[][] {
+  const key = searchKey(question);
+  // 占 the verb (X 占全球多少), not the noun 占比, whose phrase may hold verbs of its own (要求…来自…的比例)
+  const clause = key.split(/[，,；;。？?]/u).find((part) => /占(?!比)/u.test(part));
+  const before = clause?.match(/^(.{2,30}?)(?:在全球|在世界|在全世界)?(?:所)?占(?!比)/u)?.[1];
+  // from the last list mark or question word on (…从哪些国家进口、回收 → 回收)
+  const subject = before?.split(/、|哪些|哪个|哪/u).pop();
+  if (!subject || !/\p{Script=Han}/u.test(subject)) return [];
+  const han = (t: string) => /\p{Script=Han}/u.test(t);
+  // groups written inside the subject (not a term that runs on past it, as 产量占全球 does)
+  const inside = profile.groups.filter((g) => g.some((t) => han(t) && subject.includes(t)) && g.every((t) => !han(t) || subject.includes(t) || !key.includes(t)));
+  // pieces of a longer term (永磁, 体 of 永磁体) are matched as that term
+  const longer = (t: string) => inside.some((g) => g.some((u) => u !== t && u.length > t.length && u.includes(t)));
+  return inside.filter((g) => !g.every((t) => !han(t) || longer(t)));
+}
+
+/** An English country name (not its adjective: "Latin American countries" are no figure of the United States). */
+const COUNTRY_NAME = /^(?:us|u\.s\.|usa|united states|america|china|japan|south korea|korea|canada|australia|eu|european union|india|russia|mexico|germany|france|uk|britain|chile|indonesia)$/;
 
 /** Countries and their adjectives name whose figure it is, not what it is about (美国 in 对美国锂矿的投资). */
 const COUNTRY = /^(?:中国|美国|日本|韩国|加拿大|澳大利亚|欧盟|英国|法国|德国|印度|俄罗斯|墨西哥|中方|美方|us|中|美)$/u;
@@ -541,6 +571,10 @@ function supportSignals(chosen: Candidate[], candidates: Candidate[], items: Ite
   const money = intent.askedNoun !== undefined && MONEY_NOUN.test(intent.askedNoun);
   const objectTerms = askedObjectTerms(intent.askedObject, profile, expansionGroups);
   const subject = questionSubject(question, profile, expansionGroups);
+  const shareOf = multiPart ? [] : shareSubject(question, profile);
+  // an English question's countries (How many … does China have?) are beside its figure: the passages write
+  // whose figure it is in the sentence or the one before
+  const countries = /\p{Script=Han}/u.test(question) || multiPart ? [] : (expansionGroups ?? []).filter((g) => COUNTRY_NAME.test(g.source)).map((g) => profile.groups.find((pg) => g.forms.some((f) => pg.includes(searchKey(f))))).filter((g): g is string[] => g !== undefined);
   const years = [...new Set(question.normalize('NFKC').match(YEAR_IN_QUESTION) ?? [])];
   for (const c of chosen) {
     if (typed.length === 0 || !typed.some((t) => holdsAnswerType(t, c.text))) continue;
@@ -558,13 +592,29 @@ function supportSignals(chosen: Candidate[], candidates: Candidate[], items: Ite
     if (objectTerms.some((forms) => !forms.some((form) => termMatch(form, key) >= 1))) continue;
     // …in the sentence or the one before it: a passage may name another year elsewhere (2021 figure, 2022 project)
     if (!years.every((y) => nearKey.includes(y))) continue;
+    // what the share is of (中国的钴产量 in 中国的钴产量占全球多少): all of it beside the figure
+    if ([...shareOf, ...countries].some((forms) => !forms.some((form) => termMatch(form, nearKey) >= 1))) continue;
     // whose figure it is: the question's subject (澳大利亚 in 澳大利亚对美国出口的锂占多少) is in the passage
     if (subject && !subject.some((form) => termMatch(form, key) >= 1)) continue;
     const whole = { ...c, key, text: c.passage.text };
     typedPassages.push(whole);
     typedDistinctive = Math.max(typedDistinctive, distinctiveCoverage(multiPart ? typedPassages : [whole], items));
   }
-  const answerType = typedDistinctive > TYPED_MIN_DISTINCTIVE;
+  // a list is answered by its items (A、B、C; 一是…二是…) in a quote or the sentences after it: a sentence that
+  // only names the group (五眼联盟, 五点计划) or counts it (有 14 种) lists nothing
+  // a count asked for (哪五点, 哪几个国家, which 14 minerals) wants the run of items, not two joined by 和
+  // (two items are A和B: 哪两个国家 → 加拿大和墨西哥)
+  const counted = /哪\s*(?:[3-9]|\d{2,}|[三四五六七八九十几]+)|\bwhich\s+(?:[3-9]|\d{2,}|three|four|five|six|seven|eight|nine|ten)\b/iu.test(searchKey(question));
+  const after = (c: Candidate, n: number) => candidates.filter((o) => o.passage.id === c.passage.id && o.index > c.index && o.index <= c.index + n);
+  const enumerates = (c: Candidate) =>
+    listItems(c.text).length >= 2 ||
+    ordinalIn(c.text) !== undefined ||
+    (!counted && TWO_ITEMS.test(c.text)) ||
+    // the items follow: an enumeration (其一…其二…), or a run after a colon
+    after(c, 3).some((o) => ordinalIn(o.text) !== undefined) ||
+    (/[：:]\s*$/u.test(c.text) && after(c, 1).some((o) => listItems(o.text).length >= 2));
+  const listed = !intent.types.has('list') || multiPart || intent.types.has('compare') || chosen.some(enumerates);
+  const answerType = typedDistinctive > TYPED_MIN_DISTINCTIVE && listed;
   const quotedPassages = [...new Set(chosen.map((c) => c.passage))];
   const yearsFound = years.every((y) => quotedPassages.some((p) => p.text.normalize('NFKC').includes(y)));
   const missing = missingNames(profile, [...new Set(candidates.map((c) => c.passage))]);

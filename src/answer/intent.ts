@@ -24,12 +24,12 @@ export interface QuestionIntent {
 }
 
 const CHANGE = /从多少|由多少|降[到至]了?多少|升[到至]了?多少|增[长加][到至]了?多少|减少[到至]了?多少|变化|how (?:much )?did .{0,40}(?:change|fall|drop|rise|decline|grow)|from what .{0,30} to what|change[sd]? from/i;
-const QUANTITY = /多少|几[个项家种国成倍]|幾[個項家種國成倍]|how many|how much|how (?:large|big|high|small) (?:a |an )?(?:share|portion|proportion|percentage|part)|what (?:share|percentage|proportion|price|rate|tariff|amount|value|target|sum|figure)|what percent/i;
+const QUANTITY = /多少|(?<!哪)几[个项家种国成倍]|(?<!哪)幾[個項家種國成倍]|how many|how much|how (?:large|big|high|small) (?:a |an )?(?:share|portion|proportion|percentage|part)|what (?:share|percentage|proportion|price|rate|tariff|amount|value|target|sum|figure)|what percent/i;
 /** Nouns of a figure: they make a question ask for one only when no other question word asks for something else. */
 const QUANTITY_NOUN = /数量|份额|占比|比例|百分之/;
-const OTHER_ASK = /什么|什麼|哪|如何|怎|为何|為何|谁|誰|\b(?:what|how|which|who|why|where)\b/i;
+const OTHER_ASK = /什么|什麼|啥|哪|如何|怎|为何|為何|谁|誰|\b(?:what|how|which|who|why|where)\b/i;
 const DATE = /哪一年|哪年|何年|何时|何時|什么时候|什麼時候|哪一天|哪个月|哪個月|which year|what year|^when\b|\bwhen (?:did|was|were|is|will|does|do|has|had)\b/i;
-const LIST = /哪些|哪几|哪幾|有哪|哪\s*\d+\s*[个個种種项項家国國类類]|包括什么|包括哪|列举|列舉|哪[两三四五六七八九十]|几大|幾大|[两三四五六七八九十]大|[两兩二三四五六七八九十]重|which (?:countries|members|sectors|industries|stages|steps|minerals|measures|areas|fields|agencies|laws|pillars|features|ways)|what (?:are|were) the|\blist\b|\bname the\b|what (?:two|three|four|five) /i;
+const LIST = /哪些|哪几|哪幾|有哪|哪\s*\d+\s*[个個种種项項家国國类類]|包括什么|包括哪|列举|列舉|哪[两三四五六七八九十]|几大|幾大|[两三四五六七八九十]大|[两兩二三四五六七八九十]重|which\s+(?:\d+\s+|(?:two|three|four|five|six|seven|eight|nine|ten)\s+)?(?:[a-z-]+\s+)?(?:countries|members|sectors|industries|stages|steps|minerals|measures|areas|fields|agencies|laws|pillars|features|ways|companies|products|technologies|points)|what (?:are|were) the|\blist\b|\bname the\b|what (?:two|three|four|five) /i;
 const WHO = /谁|誰|哪个机构|哪個機構|哪个部门|哪個部門|哪个国家|哪個國家|哪项法|哪項法|哪部法|\bwho\b|which (?:agency|country|organi[sz]ation|department|law|act|body|office)/i;
 const WHY = /为什么|為什麼|为何|為何|原因|何以|\bwhy\b|\breasons?\b/i;
 const COMPARE = /对比|比较|比較|區別|区别|不同|差异|差異|异同|異同|相比|contrast|compare|differ|versus|\bvs\.?\b|各自|分别|分別|两篇|兩篇|两份|both documents|two documents|each say|both texts/i;

@@ -212,16 +212,30 @@ function prefix(ctx: LeadContext): string {
   return ctx.lang === 'en' ? 'In short: ' : '';
 }
 
-/** A figure (amount, share, count) near the asked noun. */
+/** The clause of the question that holds its question word (多少, 几, how many …), in search-key form. */
+function askingClause(question: string): string {
+  const key = searchKey(question);
+  const parts = key.split(/[，,；;。？?！!]/u).filter((p) => p.trim());
+  return parts.find((p) => /多少|几|幾|哪|什么|什麼|谁|誰|how|what|which|when|who/u.test(p)) ?? key;
+}
+
 /**
  * The match whose clause holds most of the question's terms (锂和石墨…40倍 over 4—6倍 for "lithium and graphite"),
  * the one nearest the asked noun among equals.
  */
 function bestMatch(sentence: string, matches: RegExpMatchArray[], ctx: LeadContext, questionTerms: string[]): RegExpMatchArray | undefined {
+  // a figure the question itself states (超过50%的关键矿物里，有几种…) is its premise, not its answer
+  const given = numbersIn(ctx.question);
+  const fresh = matches.filter((m) => !numbersIn(m[0]).some((n) => given.includes(n)));
+  if (fresh.length > 0) matches = fresh;
   if (matches.length <= 1 || questionTerms.length === 0) return nearest(matches, anchorIn(sentence, ctx));
+  // the terms next to the question word (有几种是来自中国的) say which of the sentence's figures is asked for
+  const focus = new Set(questionTerms.filter((t) => askingClause(ctx.question).includes(t)));
   const score = (m: RegExpMatchArray) => {
     const key = searchKey(clauseAround(sentence, m.index!));
-    return questionTerms.filter((t) => key.includes(t)).length;
+    const held = questionTerms.filter((t) => key.includes(t));
+    // first the terms of the asking clause, then all
+    return held.filter((t) => focus.has(t)).length * 100 + held.length;
   };
   const top = Math.max(...matches.map(score));
   return nearest(matches.filter((m) => score(m) === top), anchorIn(sentence, ctx));

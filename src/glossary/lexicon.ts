@@ -47,8 +47,8 @@ export interface LexiconJSON {
 }
 
 const HAN = /\p{Script=Han}/u;
-/** Second characters that complete a verb (用到, 买下, 看完): the compound is still that verb. */
-const RESULT_COMPLEMENT = new Set(['到', '了', '过', '完', '着', '下', '出', '上', '成', '好', '起']);
+/** Second characters that complete a verb (用到, 买下, 写进): the compound is still that verb. */
+const RESULT_COMPLEMENT = new Set(['到', '了', '过', '完', '着', '下', '出', '上', '成', '好', '起', '进', '入', '回', '去', '来', '开']);
 /** Senses that name no meaning of their own: cross-references, classifiers, surnames, variants. */
 const USELESS_SENSE = /^(?:(?:old |archaic |japanese |erhua |also written |ancient )?variant of|see |see also|surname |cl:|classifier for|used in|abbr\. for|pr\.|taiwan pr\.|also pr\.|interj|\(onom|onom\.|\(literary\)|\(old\)|\(bound form\) \w+ variant)/i;
 /** Words inside a gloss that carry no meaning for matching. */

@@ -175,9 +175,19 @@ describe('calibrated refusal', () => {
     ['2022年美国从中国进口了价值多少的锂电池？'],
     // Indonesia is named as where nickel lies, with no share
     ['印尼的镍储量占全球多少比例？'],
+    // the alliance is named, its members are not listed
+    ['“五眼联盟”由哪几个国家组成？'],
+    // the passage's patent share is the United States'
+    ['中国绿色技术专利数量占全球的多少？'],
   ])('a near miss in the same words as an answerable question is refused: %s', async (question) => {
     const a = await librarian.ask(question);
     expect(a.supported).toBe(false);
+  });
+
+  it('an English preamble is context, not the subject: the question after it is answered', async () => {
+    const a = await librarian.ask("I've been reading about friend-shoring. Which countries did the US team up with in the Minerals Security Partnership?");
+    expect(a.supported).toBe(true);
+    expect(a.lead).toContain('Finland');
   });
 
   it('比例 in a question that asks for a method does not make it a figure question', async () => {
