@@ -53,6 +53,11 @@ export interface QuestionProfile {
   soft: Set<string>;
   /** Chinese verbs of the question no retrieved passage writes (also soft): they weigh half in coverage. */
   absentVerbs: Set<string>;
+  /**
+   * English words nothing bridges (soft), except the noun asked about ("the capital of France"): words of how
+   * the asker talks (hearing, supposed, heavily) that weigh half in coverage.
+   */
+  lightWords: Set<string>;
   /** Numbers as written in the question (41.6%, 2018). */
   numbers: string[];
   /**
@@ -278,11 +283,16 @@ export function profileQuestion(
   // a verb of the question that no retrieved passage writes (买 where they say 进口) is likely said in other words
   const absentVerbs = new Set(occurs && isVerb ? [...terms].filter((t) => /^\p{Script=Han}{1,2}$/u.test(t) && !occurs(t) && isVerb(t)) : []);
   for (const t of absentVerbs) soft.add(t);
+  // an English word nothing bridges weighs half, unless it is the noun asked about ("the capital of France")
+  const askedNouns = new Set<string>();
+  for (const m of question.toLowerCase().matchAll(/\b(?:the|a|an|its|their|his|her)\s+([a-z][a-z-]+)\s+of\b/g)) for (const t of contentTerms(m[1])) askedNouns.add(t);
+  const lightWords = new Set([...soft].filter((t) => /^[a-z]/.test(t) && !askedNouns.has(t) && !expansionGroups.some((g) => g.dictionary && contentTerms(g.source).has(t))));
   return {
     terms: [...terms],
     groups,
     soft,
     absentVerbs,
+    lightWords,
     numbers,
     names: [...names],
     tables: [...tables],
