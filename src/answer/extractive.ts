@@ -10,7 +10,7 @@ import { nameMatch, profileQuestion, PROVENANCE, QUESTION_FRAME_WORDS, termMatch
 import { splitSentences } from '../text/sentences.js';
 import { clipChars } from '../text/clip.js';
 import { sameNumber } from './citationCheck.js';
-import { holdsAnswerType, questionIntent, SHARE_FIGURE, SIDES, type QuestionIntent } from './intent.js';
+import { holdsAnswerType, MONEY_NOUN, questionIntent, SHARE_FIGURE, SIDES, type QuestionIntent } from './intent.js';
 import { answerUnit, opensEnumeration, ordinalIn } from './answerUnit.js';
 import { buildLead, listItems } from './lead.js';
 
@@ -465,8 +465,6 @@ const YEAR_IN_QUESTION = /(?:1[89]|20)\d{2}/g;
  */
 const TYPED_MIN_DISTINCTIVE = 0.5;
 
-/** Nouns that name money: any sum of money in the sentence (3690 亿美元) is about them. */
-const MONEY_NOUN = /^(?:资金|金额|钱|经费|费用|款项|投资额|拨款|money|fund|funding|sum)$/;
 const MONEY_FIGURE = /\d\s*(?:万亿|亿|万)?\s*(?:美元|元|欧元|日元)|数[十百千]亿美元|\$\s*\d/u;
 
 /**
@@ -568,7 +566,7 @@ function supportSignals(chosen: Candidate[], candidates: Candidate[], items: Ite
   // a question in several parts (…？…？) may find each part in another passage: their union is what answers
   const multiPart = (question.match(/[？?]/g)?.length ?? 0) > 1;
   const typedPassages: Candidate[] = [];
-  const money = intent.askedNoun !== undefined && MONEY_NOUN.test(intent.askedNoun);
+  const money = intent.asksMoney === true;
   const objectTerms = askedObjectTerms(intent.askedObject, profile, expansionGroups);
   const subject = questionSubject(question, profile, expansionGroups);
   const shareOf = multiPart ? [] : shareSubject(question, profile);
@@ -582,11 +580,12 @@ function supportSignals(chosen: Candidate[], candidates: Candidate[], items: Ite
     // (a question in parts may ask for a share in one and for names in another)
     if (intent.asksShare && !multiPart && !SHARE_FIGURE.test(c.text.normalize('NFKC'))) continue;
     const key = passageKey(c.passage);
-    // the sentence and the one before it: where a figure's noun and year are written (not a passage's other figures)
+    // the sentence and the one before it: where a figure's year and owner are written (not a passage's other figures)
     const near = candidates.filter((o) => o.passage.id === c.passage.id && o.index <= c.index && o.index >= c.index - 1);
     const nearKey = near.map((o) => o.key).join('') || c.key;
     // (a question in parts asks for the noun in one of them: any sentence of its passage may serve another)
-    const nounKey = multiPart ? key : nearKey;
+    // the noun may also be named just after it (…处理废旧锂电池3.2万吨…。…处理能力还将翻一番)
+    const nounKey = multiPart ? key : candidates.filter((o) => o.passage.id === c.passage.id && Math.abs(o.index - c.index) <= 1).map((o) => o.key).join('') || c.key;
     if (nounForms && !nounForms.every((forms) => forms.some((form) => termMatch(form, nounKey) >= 0.5))) continue;
     // the figure is about what was asked (锂电池, not 太阳能电池) and of the year asked (2019, not 2018)
     if (objectTerms.some((forms) => !forms.some((form) => termMatch(form, key) >= 1))) continue;
@@ -776,7 +775,7 @@ export async function composeExtractive(input: ComposeInput): Promise<ComposedAn
   const ranked = [...chosen].sort((a, b) => b.relevance - a.relevance);
   const lead = buildLead(
     ranked.map((c) => ({ text: c.text, n: numberOf.get(c.passage.id)!, passageText: c.passage.text })),
-    { intent, question: input.question, lang: input.lang, englishName: input.englishName },
+    { intent, question, lang: input.lang, englishName: input.englishName },
     profile.terms,
   );
   const leadText = intent.type === 'compare' || !lead ? NEUTRAL_LEAD[input.lang] : lead.text;

@@ -17,6 +17,8 @@ export interface QuestionIntent {
   askedObject?: string;
   /** The figure asked for is a share (a percentage, 几成): a sentence with only a count or a sum does not answer. */
   asksShare?: boolean;
+  /** The asked noun names money (资金, 多少钱, funding): a sum of money answers, not a share or a count. */
+  asksMoney?: boolean;
   /** Sides of a comparison (美国/中国, paper/web article …), in search-key form. */
   sides: string[];
   /** The question compares or asks about both documents. */
@@ -92,6 +94,9 @@ function askedObjectOf(key: string): string | undefined {
   return en?.[1];
 }
 
+/** Nouns that name money: any sum of money in the sentence (3690 亿美元) is about them. */
+export const MONEY_NOUN = /^(?:资金|金额|钱|经费|费用|款项|投资额|拨款|money|fund|funding|sum)$/;
+
 /** The question asks for a share (占多少比例, what percentage): only a share answers it, not a count or a sum. */
 const ASKS_SHARE = /占[^，。？?]{0,8}多少|比例|占比|比重|份额|份額|百分之几|百分之幾|百分比|what (?:share|percentage|proportion|percent|fraction)|how (?:large|big|high|small) (?:a |an )?(?:share|portion|proportion|percentage|part)/i;
 export const SHARE_FIGURE = /\d\s*[%％]|百分之|分之|[一二三四五六七八九十]成(?!员)|半数|一半|过半|大部分|绝大多数|多数/u;
@@ -120,7 +125,16 @@ export function questionIntent(question: string): QuestionIntent {
   const type = order.find((t) => types.has(t)) ?? 'what';
   const figure = types.has('quantity') || types.has('change');
   const askedNoun = figure ? askedNounOf(key) : types.has('date') ? eventNounOf(key) : undefined;
-  return { type, types, askedNoun, askedObject: figure ? askedObjectOf(key) : undefined, asksShare: figure && ASKS_SHARE.test(key), sides, bothDocuments };
+  return {
+    type,
+    types,
+    askedNoun,
+    askedObject: figure ? askedObjectOf(key) : undefined,
+    asksShare: figure && ASKS_SHARE.test(key),
+    asksMoney: askedNoun !== undefined && MONEY_NOUN.test(askedNoun),
+    sides,
+    bothDocuments,
+  };
 }
 
 /** Does a sentence hold the kind of answer the intent asks for? Used to prefer such sentences and to refuse near misses. */

@@ -226,23 +226,32 @@ function askingClause(question: string): string {
 function bestMatch(sentence: string, matches: RegExpMatchArray[], ctx: LeadContext, questionTerms: string[]): RegExpMatchArray | undefined {
   // a figure the question itself states (超过50%的关键矿物里，有几种…) is its premise, not its answer
   const given = numbersIn(ctx.question);
-  const fresh = matches.filter((m) => !numbersIn(m[0]).some((n) => given.includes(n)));
-  if (fresh.length > 0) matches = fresh;
+  const prefer = (keep: (m: RegExpMatchArray) => boolean) => {
+    const kept = matches.filter(keep);
+    if (kept.length > 0) matches = kept;
+  };
+  prefer((m) => !numbersIn(m[0]).some((n) => given.includes(n)));
   if (matches.length <= 1 || questionTerms.length === 0) return nearest(matches, anchorIn(sentence, ctx));
   // the terms next to the question word (有几种是来自中国的) say which of the sentence's figures is asked for
   const focus = new Set(questionTerms.filter((t) => askingClause(ctx.question).includes(t)));
   const score = (m: RegExpMatchArray) => {
     const key = searchKey(clauseAround(sentence, m.index!));
     const held = questionTerms.filter((t) => key.includes(t));
-    // first the terms of the asking clause, then all
-    return held.filter((t) => focus.has(t)).length * 100 + held.length;
+    // the noun a figure is of follows it (4%的锂和13%的钴, 88% 的太阳能级多晶硅)
+    const after = searchKey(sentence.slice(m.index! + m[0].length, m.index! + m[0].length + 16)).replace(/^[\s的]+/u, '');
+    const follows = questionTerms.some((t) => /\p{Script=Han}/u.test(t) && after.startsWith(t)) ? 1 : 0;
+    // first the terms of the asking clause, then the noun after the figure, then all
+    return held.filter((t) => focus.has(t)).length * 100 + follows * 10 + held.length;
   };
   const top = Math.max(...matches.map(score));
   return nearest(matches.filter((m) => score(m) === top), anchorIn(sentence, ctx));
 }
 
 function quantityLead(source: LeadSource, ctx: LeadContext, questionTerms: string[] = []): Lead | undefined {
-  const matches = [...source.text.matchAll(QUANTITY)].filter((m) => !/^\d{4}$/.test(m[0].trim()));
+  let matches = [...source.text.matchAll(QUANTITY)].filter((m) => !/^\d{4}$/.test(m[0].trim()));
+  // a sentence without the kind of figure asked for (a sum of money, a share) leaves the lead to the next quote
+  if (ctx.intent.asksMoney) matches = matches.filter((m) => /美元|元/.test(m[0]));
+  else if (ctx.intent.asksShare) matches = matches.filter((m) => /[%％]/.test(m[0]));
   const pick = bestMatch(source.text, matches, ctx, questionTerms);
   if (!pick) return undefined;
   const figure = pick[0].trim();
