@@ -526,6 +526,9 @@ function questionSubject(question: string, profile: QuestionProfile, expansionGr
 /** A sentence that opens by pointing back at what the one before named (该评估, 这一法案, 此类). */
 const REFERS_BACK = /^[\s“"（(]*(?:该|該|这|這|此|上述)/u;
 
+/** A name in a text: a title, a quoted term, a Latin word or acronym. */
+const NAME_IN_TEXT = /《[^》]{2,40}》|“[^”]{2,20}”|"[^"]{2,20}"|「[^」]{2,20}」|\b[A-Z][A-Za-z0-9-]+\b/gu;
+
 /** Two items joined in one clause (无钴电池和固态设计的下一代锂电池, 监控与梗阻制造). */
 const TWO_ITEMS = /[^，,。；;：:]{2,20}(?:和|与|與|及|以及)[^，,。；;：:]{2,24}/u;
 
@@ -613,10 +616,22 @@ function supportSignals(chosen: Candidate[], candidates: Candidate[], items: Ite
     after(c, 3).some((o) => ordinalIn(o.text) !== undefined) ||
     (/[：:]\s*$/u.test(c.text) && after(c, 1).some((o) => listItems(o.text).length >= 2));
   const listed = !intent.types.has('list') || multiPart || intent.types.has('compare') || chosen.some(enumerates);
-  const answerType = typedDistinctive > TYPED_MIN_DISTINCTIVE && listed;
+  // what something is called is answered by a name the question does not already say (《…》, “…”, SPFS)
+  // …beside the thing named (传输系统 in 传输系统叫什么名字), not anywhere in the sentence
+  const asked = question.normalize('NFKC').toLowerCase();
+  const head = searchKey(question).match(/(\p{Script=Han}{2})(?:到底|究竟)?(?:叫什么|叫甚么|的名字|的名称|名字|名称)/u)?.[1];
+  const nameBeside = (c: Candidate) => {
+    const text = toSimplified(c.text.normalize('NFKC'));
+    const at = head ? [...text.matchAll(new RegExp(head, 'gu'))].map((m) => m.index!) : [];
+    return [...text.matchAll(NAME_IN_TEXT)].some(
+      (m) => !asked.includes(m[0].replace(/^[《“"「]|[》”"」]$/gu, '').toLowerCase()) && (at.length === 0 || at.some((i) => Math.abs(i - m.index!) <= 15)),
+    );
+  };
+  const named = !intent.asksName || chosen.some(nameBeside);
+  const answerType = typedDistinctive > TYPED_MIN_DISTINCTIVE && listed && named;
   const quotedPassages = [...new Set(chosen.map((c) => c.passage))];
   const yearsFound = years.every((y) => quotedPassages.some((p) => p.text.normalize('NFKC').includes(y)));
-  const missing = missingNames(profile, [...new Set(candidates.map((c) => c.passage))]);
+  const missing = [...missingNames(profile, [...new Set(candidates.map((c) => c.passage))]), ...profile.unknownKinds];
   // a rare subject (韩国 in 韩国对中国石墨出口实施了哪些管制措施) must be in a quoted sentence: sentences about
   // what someone else did do not answer
   const subjectItem = subject && items.find((it) => it.id === `t:${subject[0]}`);

@@ -17,6 +17,8 @@ export interface QuestionIntent {
   askedObject?: string;
   /** The figure asked for is a share (a percentage, 几成): a sentence with only a count or a sum does not answer. */
   asksShare?: boolean;
+  /** The question asks what something is called (叫什么名字, what is it called): a name answers it. */
+  asksName?: boolean;
   /** The asked noun names money (资金, 多少钱, funding): a sum of money answers, not a share or a count. */
   asksMoney?: boolean;
   /** Sides of a comparison (美国/中国, paper/web article …), in search-key form. */
@@ -94,6 +96,8 @@ function askedObjectOf(key: string): string | undefined {
   return en?.[1];
 }
 
+const ASKS_NAME = /叫什么|叫甚么|什么名字|名字是|名称是|叫做什么|\bwhat(?: is|'s) (?:it|this|that) called\b|\bwhat is the name of\b|\bwhat(?: is|'s) the name\b|\bcalled what\b/iu;
+
 /** Nouns that name money: any sum of money in the sentence (3690 亿美元) is about them. */
 export const MONEY_NOUN = /^(?:资金|金额|钱|经费|费用|款项|投资额|拨款|money|fund|funding|sum)$/;
 
@@ -132,6 +136,7 @@ export function questionIntent(question: string): QuestionIntent {
     askedObject: figure ? askedObjectOf(key) : undefined,
     asksShare: figure && ASKS_SHARE.test(key),
     asksMoney: askedNoun !== undefined && MONEY_NOUN.test(askedNoun),
+    asksName: ASKS_NAME.test(key),
     sides,
     bothDocuments,
   };

@@ -58,6 +58,11 @@ export interface QuestionProfile {
    * the asker talks (hearing, supposed, heavily) that weigh half in coverage.
    */
   lightWords: Set<string>;
+  /**
+   * The kind of thing an English question asks for ("which lake", "what phone") when nothing bridges it into
+   * Chinese: no passage can be seen to name one.
+   */
+  unknownKinds: string[];
   /** Numbers as written in the question (41.6%, 2018). */
   numbers: string[];
   /**
@@ -286,6 +291,12 @@ export function profileQuestion(
   // an English word nothing bridges weighs half, unless it is the noun asked about ("the capital of France")
   const askedNouns = new Set<string>();
   for (const m of question.toLowerCase().matchAll(/\b(?:the|a|an|its|their|his|her)\s+([a-z][a-z-]+)\s+of\b/g)) for (const t of contentTerms(m[1])) askedNouns.add(t);
+  // "which lake", "what phone": the kind of thing asked for
+  const askedKinds = new Set<string>();
+  for (const m of question.toLowerCase().replace(/['’]s\b/g, '').matchAll(/\b(?:which|what)\s+(?:[a-z-]+\s+)?([a-z][a-z-]+)\s+(?:is|are|was|were|does|do|did|has|have|had|will|can|led|made)\b/g)) {
+    for (const t of contentTerms(m[1])) if (!QUESTION_FRAME_WORDS.has(t)) askedKinds.add(t);
+  }
+  for (const t of askedKinds) askedNouns.add(t);
   const lightWords = new Set([...soft].filter((t) => /^[a-z]/.test(t) && !askedNouns.has(t) && !expansionGroups.some((g) => g.dictionary && contentTerms(g.source).has(t))));
   return {
     terms: [...terms],
@@ -293,6 +304,7 @@ export function profileQuestion(
     soft,
     absentVerbs,
     lightWords,
+    unknownKinds: [...askedKinds].filter((t) => terms.has(t) && soft.has(t)),
     numbers,
     names: [...names],
     tables: [...tables],

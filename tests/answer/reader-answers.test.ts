@@ -184,6 +184,16 @@ describe('calibrated refusal', () => {
     expect(a.supported).toBe(false);
   });
 
+  it('what something is called is answered by a name beside it, and a kind nothing translates is not guessed', async () => {
+    // the system is mentioned, never named (SWIFT, in the same sentence, is what it replaces)
+    expect((await librarian.ask('俄罗斯推出的那个本土金融信息传输系统叫什么名字？')).supported).toBe(false);
+    const named = await librarian.ask('美国和澳大利亚2023年签的那份契约叫什么名字？');
+    expect(named.supported).toBe(true);
+    expect(named.lead).toContain('《气候、关键矿产和清洁能源转型契约》');
+    // no Chinese for "river": no passage can be seen to name one
+    expect((await librarian.ask("Which river is Berkshire Hathaway's lithium project near?")).supported).toBe(false);
+  });
+
   it('an English preamble is context, not the subject: the question after it is answered', async () => {
     const a = await librarian.ask("I've been reading about friend-shoring. Which countries did the US team up with in the Minerals Security Partnership?");
     expect(a.supported).toBe(true);
