@@ -1,7 +1,7 @@
 import type { QuestionLang } from '../core/answer.js';
 import { searchKey, toSimplified, toTraditional } from '../text/searchKey.js';
 import { numbersIn } from '../text/segment.js';
-import type { QuestionIntent } from './intent.js';
+import { holdsAnswerType, type QuestionIntent } from './intent.js';
 import { ordinalIn } from './answerUnit.js';
 
 /** A quoted sentence the lead may draw on, with the [n] of its passage and the passage's whole text. */
@@ -281,6 +281,16 @@ function listLead(source: LeadSource, ctx: LeadContext): Lead | undefined {
   return { text, n: source.n, fragments: items, computed: [] };
 }
 
+/** Where: the clause that says where (镍主要分布在印度尼西亚、菲律宾和俄罗斯), the one holding most of the question. */
+function whereLead(source: LeadSource, ctx: LeadContext, questionTerms: string[]): Lead | undefined {
+  const places = clauses(source.text).filter((c) => holdsAnswerType('where', c) && !c.includes('｜'));
+  const held = (c: string) => questionTerms.filter((t) => searchKey(c).includes(t)).length;
+  const best = places.sort((a, b) => held(b) - held(a))[0];
+  if (!best || held(best) === 0) return undefined;
+  const clause = trimClause(best);
+  return { text: `${prefix(ctx)}${clause}`, n: source.n, fragments: [clause], computed: [] };
+}
+
 function whoLead(source: LeadSource, ctx: LeadContext): Lead | undefined {
   const names = [...new Set([...source.text.matchAll(NAMED)].map((m) => m[0]))].slice(0, 3);
   if (names.length === 0) return undefined;
@@ -410,7 +420,8 @@ export function buildLead(sources: LeadSource[], ctx: LeadContext, questionTerms
   const tries: ((s: LeadSource) => Lead | undefined)[] = [];
   const t = ctx.intent.types;
   // a table row answers with its cells; an enumeration quoted item by item, with its items
-  if (t.has('quantity') || t.has('list') || ctx.intent.type === 'what') tries.push((s) => tableLead(s, ctx));
+  if (t.has('quantity') || t.has('list') || t.has('where') || ctx.intent.type === 'what') tries.push((s) => tableLead(s, ctx));
+  if (t.has('where')) tries.push((s) => whereLead(s, ctx, questionTerms));
   // an enumeration the answer quotes item by item is the list asked for, wherever its passage ranks
   const enumeration = t.has('list') || ctx.intent.type === 'what' ? enumerationLead(sources, ctx) : undefined;
   const enumerationSource = enumeration && sources.find((s) => s.n === enumeration.n);

@@ -36,6 +36,13 @@ describe('the lead states the answer', () => {
     expect(englishAmount('3.5 倍')).toBe('3.5 times');
   });
 
+  it('a where-question: 哪里 only frames it, and the lead is the clause that says where', async () => {
+    const a = await librarian.ask('锂主要分布在哪些地方？');
+    expect(a.supported).toBe(true);
+    expect(a.lead).toContain('澳大利亚、智利和中国');
+    expect((await librarian.ask('镍主要在哪里？')).supported).toBe(true);
+  });
+
   it('a lead whose figure is not in its passage is rejected', () => {
     const lead = { text: '从 60% 降至 40%', n: 1, fragments: [], computed: [] };
     expect(leadIsSupported(lead, '分别从2017年的60%下降至2022年的41.6%')).toBe(false);
