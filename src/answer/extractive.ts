@@ -434,9 +434,11 @@ function withoutAuthors(profile: QuestionProfile, input: ComposeInput): Question
 const passageKey = (p: Passage): string => p.searchKey || searchKey(p.text);
 
 /** Names of the question that no retrieved passage holds: the question is about something the corpus lacks. */
-export function missingNames(profile: QuestionProfile, passages: Passage[]): string[] {
+export function missingNames(profile: QuestionProfile, passages: Passage[], expansionGroups: ExpansionGroup[] = []): string[] {
   const keys = passages.map((p) => passageKey(p));
-  return profile.names.filter((name) => !keys.some((k) => nameMatch(name, k)));
+  // an acronym the glossary translates (IEA → 国际能源署) is present in its Chinese name
+  const forms = (name: string) => [name, ...expansionGroups.filter((g) => g.source === name).flatMap((g) => g.forms.map((f) => searchKey(f)))];
+  return profile.names.filter((name) => !keys.some((k) => forms(name).some((f) => nameMatch(f, k))));
 }
 
 function citationFor(n: number, passage: Passage, text: string, score: number, titleOf: (docId: string) => string): Citation {
@@ -512,7 +514,8 @@ function askedObjectTerms(object: string | undefined, profile: QuestionProfile, 
  */
 function questionSubject(question: string, profile: QuestionProfile, expansionGroups: ExpansionGroup[] = []): string[] | undefined {
   const key = searchKey(question).replace(/^\s*(?:(?:1[89]|20)\d{2}\s*年)?/u, '');
-  if (/^\p{Script=Han}/u.test(key)) return profile.groups.find((g) => g.some((t) => /\p{Script=Han}/u.test(t) && key.startsWith(t)));
+  // (not a verb or preposition the passages do not write: 按现在…, 照…)
+  if (/^\p{Script=Han}/u.test(key)) return profile.groups.find((g) => g.some((t) => /\p{Script=Han}/u.test(t) && key.startsWith(t)) && !g.every((t) => profile.soft.has(t)));
   // the sentence that asks, not a preamble ("I keep hearing about friend-shoring. Which countries …?")
   const asking = key.split(/(?<=[.?!])\s+|\s+[—–-]+\s+/).filter((part) => /\b(?:what|which|who|when|where|how|why|whose)\b|\?/.test(part)).pop() ?? key;
   const first = expansionGroups
@@ -624,14 +627,14 @@ function supportSignals(chosen: Candidate[], candidates: Candidate[], items: Ite
     const text = toSimplified(c.text.normalize('NFKC'));
     const at = head ? [...text.matchAll(new RegExp(head, 'gu'))].map((m) => m.index!) : [];
     return [...text.matchAll(NAME_IN_TEXT)].some(
-      (m) => !asked.includes(m[0].replace(/^[《“"「]|[》”"」]$/gu, '').toLowerCase()) && (at.length === 0 || at.some((i) => Math.abs(i - m.index!) <= 15)),
+      (m) => !asked.includes(m[0].replace(/^[《“"「]|[》”"」]$/gu, '').toLowerCase()) && (at.length === 0 || at.some((i) => i >= m.index! - 15 && i <= m.index! + m[0].length + 15)),
     );
   };
   const named = !intent.asksName || chosen.some(nameBeside);
   const answerType = typedDistinctive > TYPED_MIN_DISTINCTIVE && listed && named;
   const quotedPassages = [...new Set(chosen.map((c) => c.passage))];
   const yearsFound = years.every((y) => quotedPassages.some((p) => p.text.normalize('NFKC').includes(y)));
-  const missing = [...missingNames(profile, [...new Set(candidates.map((c) => c.passage))]), ...profile.unknownKinds];
+  const missing = [...missingNames(profile, [...new Set(candidates.map((c) => c.passage))], expansionGroups), ...profile.unknownKinds];
   // a rare subject (韩国 in 韩国对中国石墨出口实施了哪些管制措施) must be in a quoted sentence: sentences about
   // what someone else did do not answer
   const subjectItem = subject && items.find((it) => it.id === `t:${subject[0]}`);
@@ -740,6 +743,7 @@ export async function composeExtractive(input: ComposeInput): Promise<ComposedAn
   if (sides.length) completeSides(chosen, candidates, sides);
   const signals = supportSignals(selectSentences(candidates, items, intent, 'support'), candidates, items, profile, intent, input.question, input.expansionGroups);
   const supported = chosen.length > 0 && signals.score >= SUPPORT_THRESHOLD[input.lang === 'en' ? 'en' : 'zh'];
+  if (process.env.DBG_SUPPORT) console.error('DBG', JSON.stringify({ q: input.question, intent: [...intent.types], noun: intent, signals, items, chosen: chosen.map((c) => c.text.slice(0, 60)) }));
 
   if (!supported) return { ...noAnswer(input, candidates), supportScore: signals.score };
   if (profile.asksProvenance) addSourceFootnotes(chosen, candidates, input);

@@ -22,6 +22,8 @@ export const QUESTION_FRAME_WORDS = new Set([
   // how people talk in a chat: the asker, the reader, the paper as "that one", fillers and particles
   '我', '我在', '我想', '我们', '你', '你们', '一下', '问下', '想问下', '问一下', '麻烦', '这篇', '那篇', '这么',
   '啥', '是啥', '的是', '给', '很', '叫', '叫什么', '名字', '除了', '还有', '例子', '举例', '确认', '吗', '吧', '呀', '啊', '嘛',
+  '照', '按', '依照', '根据', '几年', '几天', '几个月', '就', '会', '才', '都', '也', '一起', '搞的', '弄的', '问', '看', '想',
+  '东西', '这篇文章', '那篇文章', '这篇论文', '那篇论文', '该文', '本文', '文中', '文章里', '论文里',
   // a question about both documents names them, the passages do not
   '两篇', '两篇文献', '文献', '两份', '两份文献', '论文', '文章', '各自',
 ]);
@@ -259,6 +261,8 @@ export function profileQuestion(
     const n = String(CHINESE_DIGITS[m[1]]);
     if (!numbers.includes(n)) numbers.push(n);
   }
+  // how many items a list has (哪三样, 哪两个方面) is no word of the answer
+  for (const t of [...terms]) if (/^[两二三四五六七八九十几]+(?:样|种|个|项|类|点|条|大|方面|个方面)$/u.test(t)) terms.delete(t);
   // a number is its own item (matched as a number): not a term as well
   for (const t of [...terms]) if (numbers.includes(t)) terms.delete(t);
   const groups: string[][] = [];

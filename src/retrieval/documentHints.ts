@@ -8,32 +8,42 @@ import { detectLang } from '../text/language.js';
  */
 const KIND_WORDS: Record<string, string[]> = {
   paper: ['paper', 'journal article', '论文', '该文作者'],
-  'web article': ['web article', 'online article', 'news article', 'website', 'web page', 'blog', '网文', '网页', '网站', '文章', '报道'],
+  'web article': ['web article', 'online article', 'news article', 'website', 'web page', 'blog', '网文', '网页', '网站', '报道'],
   report: ['report', '报告'],
   book: ['book', '书中', '这本书'],
+};
+
+/**
+ * Words that lean toward a kind but also name others: 文章 is any article, a journal paper too ("文章说…").
+ * Retrieval favours that kind a little for them; the answer does not leave the other documents out.
+ */
+const LEANING_WORDS: Record<string, string[]> = {
+  'web article': ['文章'],
 };
 
 /** Author values that name nobody. */
 const ANONYMOUS = new Set(['佚名', 'unknown', 'anonymous', '匿名']);
 
 /** The strings that name one document: its id, author, the venue's core name, and its kind's words. */
-function namesOf(doc: DocumentInfo): string[] {
+function namesOf(doc: DocumentInfo, leaning = false): string[] {
   const names = [doc.id];
   if (doc.author && !ANONYMOUS.has(doc.author.toLowerCase()) && [...doc.author].length >= 2) names.push(doc.author);
   // 《世界经济与政治》2024年第1期 → 世界经济与政治; 加西網（westca.com）「…」欄目 → 加西網
   const venue = doc.venue?.match(/《([^》]+)》/)?.[1] ?? doc.venue?.split(/[（(「,，]/)[0];
   if (venue && [...venue.trim()].length >= 2) names.push(venue.trim());
   if (doc.kind) names.push(...(KIND_WORDS[doc.kind.toLowerCase()] ?? [doc.kind]));
+  if (leaning && doc.kind) names.push(...(LEANING_WORDS[doc.kind.toLowerCase()] ?? []));
   return names.map((n) => searchKey(n)).filter(Boolean);
 }
 
 /**
  * Documents a question names ("What does the web article say…", "周亚敏认为…"): their ids, or an empty set
- * when it names none — or every one, which tells nothing. Retrieval favours the named documents' passages.
+ * when it names none — or every one, which tells nothing. Retrieval favours the named documents' passages
+ * (`leaning`: also for words that lean toward a kind, 文章); the answer quotes only them.
  */
-export function namedDocuments(question: string, documents: DocumentInfo[]): Set<string> {
+export function namedDocuments(question: string, documents: DocumentInfo[], options: { leaning?: boolean } = {}): Set<string> {
   const key = searchKey(question);
-  const named = new Set(documents.filter((doc) => namesOf(doc).some((name) => containsName(key, name))).map((doc) => doc.id));
+  const named = new Set(documents.filter((doc) => namesOf(doc, options.leaning).some((name) => containsName(key, name))).map((doc) => doc.id));
   return named.size === documents.length ? new Set() : named;
 }
 

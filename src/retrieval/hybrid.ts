@@ -62,7 +62,7 @@ export class Retriever {
   async search(query: string, k = 8, mode: SearchMode = 'hybrid'): Promise<SearchOutcome> {
     const lists = await this.candidates(query, Math.max(this.depth, k * 3), mode);
     const t0 = performance.now();
-    const named = mode === 'hybrid' ? namedDocuments(query, this.index.documents) : new Set<string>();
+    const named = mode === 'hybrid' ? namedDocuments(query, this.index.documents, { leaning: true }) : new Set<string>();
     const sameScript = mode === 'hybrid' && named.size === 0 ? sameScriptDocuments(query, this.index.documents) : new Set<string>();
     const feedback = mode === 'hybrid' ? await this.feedbackFor(query, lists.vector) : undefined;
     const results = rankResults(lists, mode, this.fusion, k, named, sameScript, feedback);
