@@ -10,7 +10,7 @@ import { nameMatch, profileQuestion, PROVENANCE, QUESTION_FRAME_WORDS, termMatch
 import { splitSentences } from '../text/sentences.js';
 import { clipChars } from '../text/clip.js';
 import { sameNumber } from './citationCheck.js';
-import { holdsAnswerType, MONEY_NOUN, questionIntent, SHARE_FIGURE, SIDES, type QuestionIntent } from './intent.js';
+import { holdsAnswerType, MONEY_FIGURE, MONEY_NOUN, questionIntent, SHARE_FIGURE, SIDES, type QuestionIntent } from './intent.js';
 import { answerUnit, opensEnumeration, ordinalIn } from './answerUnit.js';
 import { buildLead, listItems } from './lead.js';
 
@@ -56,6 +56,8 @@ export interface ComposeInput {
   previousAnswer?: string;
   /** Glossary terms in a text with their English names (curated first), for English leads and gloss lines. */
   englishNames?: (text: string) => { term: string; english: string }[];
+  /** The author a document's metadata names (周亚敏), for questions that name a document by its author. */
+  authorOf?: (docId: string) => string | undefined;
   /** Whether the dictionary knows a Chinese word as a verb (see Lexicon.isVerb). */
   isVerb?: (word: string) => boolean;
   /** English name of one Chinese term (curated glossary first, then the corpus lexicon), for English leads. */
@@ -408,7 +410,7 @@ function addSourceFootnotes(chosen: Candidate[], candidates: Candidate[], input:
  * its terms are then the passages' words, joined and matched as any other.
  */
 function inMainlandWords(question: string, groups: ExpansionGroup[] = [], occurs: (text: string) => boolean): string {
-  const variants = groups.filter((g) => g.variant && occurs(g.forms[0]));
+  const variants = groups.filter((g) => g.variant && occurs(g.forms[0]) && !occurs(g.source));
   if (variants.length === 0) return question;
   // simplified, Latin letters kept as written (capitals mark names)
   let text = toSimplified(question.normalize('NFKC'));
@@ -421,9 +423,15 @@ function inMainlandWords(question: string, groups: ExpansionGroup[] = [], occurs
  * the author's name is no item a passage must hold.
  */
 function withoutAuthors(profile: QuestionProfile, input: ComposeInput): QuestionProfile {
-  if (!input.shortNameOf) return profile;
-  const names = [...new Set(input.results.map((r) => r.passage.docId))].map((docId) => searchKey(input.shortNameOf!(docId)).replace(/[\s\d]+/g, '')).filter((n) => /\p{Script=Han}{2}/u.test(n));
-  const byline = (t: string) => /\p{Script=Han}/u.test(t) && names.some((n) => n.includes(t));
+  const key = searchKey(input.question);
+  const authors = [...new Set(input.results.map((r) => r.passage.docId))]
+    .map((docId) => input.authorOf?.(docId))
+    .filter((a): a is string => !!a && /\p{Script=Han}{2}/u.test(a))
+    .map((a) => searchKey(a))
+    .filter((a) => key.includes(a));
+  if (authors.length === 0) return profile;
+  // only terms inside the name as the question writes it (周, 亚, 敏 of 周亚敏)
+  const byline = (t: string) => /\p{Script=Han}/u.test(t) && authors.some((a) => a.includes(t));
   const groups = profile.groups.filter((g) => !g.every(byline));
   if (groups.length === profile.groups.length) return profile;
   const kept = new Set(groups.flat());
@@ -467,7 +475,6 @@ const YEAR_IN_QUESTION = /(?:1[89]|20)\d{2}/g;
  */
 const TYPED_MIN_DISTINCTIVE = 0.5;
 
-const MONEY_FIGURE = /\d\s*(?:万亿|亿|万)?\s*(?:美元|元|欧元|日元)|数[十百千]亿美元|\$\s*\d/u;
 
 /**
  * What the asked noun may be written as in a passage: its parts, all of which must occur, each with the forms
@@ -475,6 +482,7 @@ const MONEY_FIGURE = /\d\s*(?:万亿|亿|万)?\s*(?:美元|元|欧元|日元)|�
  * when nothing bridges it). Undefined when there is no noun to check or it only frames the question ("share").
  */
 function askedNounForms(noun: string | undefined, profile: QuestionProfile, expansionGroups: ExpansionGroup[] = []): string[][] | undefined {
+  // (money is checked as a sum of money: intent.asksMoney)
   if (!noun || MONEY_NOUN.test(noun)) return undefined;
   if (/\p{Script=Han}/u.test(noun)) {
     // each part (锂 and 钴 of 锂和钴), written as the question does or as a form of its group (矽锭 → 硅锭)
@@ -517,7 +525,8 @@ function questionSubject(question: string, profile: QuestionProfile, expansionGr
   // (not a verb or preposition the passages do not write: 按现在…, 照…)
   if (/^\p{Script=Han}/u.test(key)) return profile.groups.find((g) => g.some((t) => /\p{Script=Han}/u.test(t) && key.startsWith(t)) && !g.every((t) => profile.soft.has(t)));
   // the sentence that asks, not a preamble ("I keep hearing about friend-shoring. Which countries …?")
-  const asking = key.split(/(?<=[.?!])\s+|\s+[—–-]+\s+/).filter((part) => /\b(?:what|which|who|when|where|how|why|whose)\b|\?/.test(part)).pop() ?? key;
+  // (a stop after a word of three letters or more ends a sentence; "u.s." does not)
+  const asking = key.split(/(?<=[?!]|[a-z]{3}\.)\s+/).filter((part) => /\b(?:what|which|who|when|where|how|why|whose)\b|\?/.test(part)).pop() ?? key;
   const first = expansionGroups
     .filter((g) => !g.dictionary && /[a-z]/.test(g.source) && asking.includes(g.source) && !contentTerms(g.source).has('share'))
     // "which company …": what is asked for, not whose it is
@@ -527,13 +536,13 @@ function questionSubject(question: string, profile: QuestionProfile, expansionGr
 }
 
 /** A sentence that opens by pointing back at what the one before named (该评估, 这一法案, 此类). */
-const REFERS_BACK = /^[\s“"（(]*(?:该|該|这|這|此|上述)/u;
+const REFERS_BACK = /^[\s“"（(]*(?:该|該|上述|(?:这|這|此)(?!外|前|后|後|时|時|样|樣))/u;
 
 /** A name in a text: a title, a quoted term, a Latin word or acronym. */
-const NAME_IN_TEXT = /《[^》]{2,40}》|“[^”]{2,20}”|"[^"]{2,20}"|「[^」]{2,20}」|\b[A-Z][A-Za-z0-9-]+\b/gu;
+const NAME_IN_TEXT = /《[^》]{2,40}》|“[^”]{2,20}”|"[^"]{2,20}"|「[^」]{2,20}」|\b[A-Z]{2,}[A-Za-z0-9-]*\b|\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+\b/gu;
 
 /** Two items joined in one clause (无钴电池和固态设计的下一代锂电池, 监控与梗阻制造). */
-const TWO_ITEMS = /[^，,。；;：:]{2,20}(?:和|与|與|及|以及)[^，,。；;：:]{2,24}/u;
+const TWO_ITEMS = /(?:^|[，,：:；;是有为即如括])[^，,。；;：:]{1,24}(?:和(?![平谐])|(?<!参|给)与|與|(?<!以)及(?!时|早)|以及)[^，,。；;：:]{1,24}(?:[，,。；;]|等|$)/u;
 
 /**
  * The items a Chinese share question says the share is of, before its 占 (中国的钴产量占全球多少 → 中国, 钴, 产量;
@@ -588,10 +597,10 @@ function supportSignals(chosen: Candidate[], candidates: Candidate[], items: Ite
     const key = passageKey(c.passage);
     // the sentence and the one before it: where a figure's year and owner are written (not a passage's other figures)
     const near = candidates.filter((o) => o.passage.id === c.passage.id && o.index <= c.index && o.index >= c.index - 1);
-    const nearKey = near.map((o) => o.key).join('') || c.key;
+    const nearKey = near.map((o) => o.key).join('');
     // (a question in parts asks for the noun in one of them: any sentence of its passage may serve another)
     // the noun may also be named just after it (…处理废旧锂电池3.2万吨…。…处理能力还将翻一番)
-    const nounKey = multiPart ? key : candidates.filter((o) => o.passage.id === c.passage.id && Math.abs(o.index - c.index) <= 1).map((o) => o.key).join('') || c.key;
+    const nounKey = multiPart ? key : candidates.filter((o) => o.passage.id === c.passage.id && Math.abs(o.index - c.index) <= 1).map((o) => o.key).join('');
     if (nounForms && !nounForms.every((forms) => forms.some((form) => termMatch(form, nounKey) >= 0.5))) continue;
     // the figure is about what was asked (锂电池, not 太阳能电池) and of the year asked (2019, not 2018)
     if (objectTerms.some((forms) => !forms.some((form) => termMatch(form, key) >= 1))) continue;
@@ -609,7 +618,7 @@ function supportSignals(chosen: Candidate[], candidates: Candidate[], items: Ite
   // only names the group (五眼联盟, 五点计划) or counts it (有 14 种) lists nothing
   // a count asked for (哪五点, 哪几个国家, which 14 minerals) wants the run of items, not two joined by 和
   // (two items are A和B: 哪两个国家 → 加拿大和墨西哥)
-  const counted = /哪\s*(?:[3-9]|\d{2,}|[三四五六七八九十几]+)|\bwhich\s+(?:[3-9]|\d{2,}|three|four|five|six|seven|eight|nine|ten)\b/iu.test(searchKey(question));
+  const counted = /哪\s*(?:[3-9]|(?!(?:1[89]|20)\d{2})\d{2,}|[三四五六七八九十几]+)|\bwhich\s+(?:[3-9]|(?!(?:1[89]|20)\d{2}\b)\d{2,}|three|four|five|six|seven|eight|nine|ten)\b/iu.test(searchKey(question));
   const after = (c: Candidate, n: number) => candidates.filter((o) => o.passage.id === c.passage.id && o.index > c.index && o.index <= c.index + n);
   const enumerates = (c: Candidate) =>
     listItems(c.text).length >= 2 ||
@@ -621,13 +630,14 @@ function supportSignals(chosen: Candidate[], candidates: Candidate[], items: Ite
   const listed = !intent.types.has('list') || multiPart || intent.types.has('compare') || chosen.some(enumerates);
   // what something is called is answered by a name the question does not already say (《…》, “…”, SPFS)
   // …beside the thing named (传输系统 in 传输系统叫什么名字), not anywhere in the sentence
-  const asked = question.normalize('NFKC').toLowerCase();
+  const gap = (a0: number, a1: number, b0: number, b1: number) => (a0 >= b1 ? a0 - b1 : b0 >= a1 ? b0 - a1 : 0);
+  const asked = searchKey(question);
   const head = searchKey(question).match(/(\p{Script=Han}{2})(?:到底|究竟)?(?:叫什么|叫甚么|的名字|的名称|名字|名称)/u)?.[1];
   const nameBeside = (c: Candidate) => {
     const text = toSimplified(c.text.normalize('NFKC'));
     const at = head ? [...text.matchAll(new RegExp(head, 'gu'))].map((m) => m.index!) : [];
     return [...text.matchAll(NAME_IN_TEXT)].some(
-      (m) => !asked.includes(m[0].replace(/^[《“"「]|[》”"」]$/gu, '').toLowerCase()) && (at.length === 0 || at.some((i) => i >= m.index! - 15 && i <= m.index! + m[0].length + 15)),
+      (m) => !asked.includes(searchKey(m[0].replace(/^[《“"「]|[》”"」]$/gu, ''))) && (at.length === 0 || at.some((i) => gap(i, i + head!.length, m.index!, m.index! + m[0].length) <= 6)),
     );
   };
   const named = !intent.asksName || chosen.some(nameBeside);
@@ -741,9 +751,8 @@ export async function composeExtractive(input: ComposeInput): Promise<ComposedAn
   const chosen = selectSentences(candidates, items, intent);
   const sides = intent.type === 'compare' ? comparisonSides(intent, input) : [];
   if (sides.length) completeSides(chosen, candidates, sides);
-  const signals = supportSignals(selectSentences(candidates, items, intent, 'support'), candidates, items, profile, intent, input.question, input.expansionGroups);
+  const signals = supportSignals(selectSentences(candidates, items, intent, 'support'), candidates, items, profile, intent, question, input.expansionGroups);
   const supported = chosen.length > 0 && signals.score >= SUPPORT_THRESHOLD[input.lang === 'en' ? 'en' : 'zh'];
-  if (process.env.DBG_SUPPORT) console.error('DBG', JSON.stringify({ q: input.question, intent: [...intent.types], noun: intent, signals, items, chosen: chosen.map((c) => c.text.slice(0, 60)) }));
 
   if (!supported) return { ...noAnswer(input, candidates), supportScore: signals.score };
   if (profile.asksProvenance) addSourceFootnotes(chosen, candidates, input);

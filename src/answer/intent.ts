@@ -97,14 +97,17 @@ function askedObjectOf(key: string): string | undefined {
   return en?.[1];
 }
 
-const ASKS_NAME = /叫什么|叫甚么|什么名字|名字是|名称是|叫做什么|\bwhat(?: is|'s) (?:it|this|that) called\b|\bwhat is the name of\b|\bwhat(?: is|'s) the name\b|\bcalled what\b/iu;
+const ASKS_NAME = /叫什么|叫甚么|什么名字|名字是|名称是|叫做什么|\bwhat(?: is|'s|’s|s) (?:[a-z-]+ ){0,5}called\b|\bwhat is the name of\b|\bwhat(?: is|'s|’s) the name\b|\bcalled what\b/iu;
+
+/** A sum of money as the passages write it (3690 亿美元, 5 亿元, 数百亿美元, $5 billion). */
+export const MONEY_FIGURE = /\d\s*(?:万亿|亿|万)?\s*(?:美元|元|欧元|日元)|数[十百千]亿美元|\$\s*\d/u;
 
 /** Nouns that name money: any sum of money in the sentence (3690 亿美元) is about them. */
 export const MONEY_NOUN = /^(?:资金|金额|钱|经费|费用|款项|投资额|拨款|money|fund|funding|sum)$/;
 
 /** The question asks for a share (占多少比例, what percentage): only a share answers it, not a count or a sum. */
-const ASKS_SHARE = /占[^，。？?]{0,8}多少|比例|占比|比重|份额|份額|百分之几|百分之幾|百分比|what (?:share|percentage|proportion|percent|fraction)|how (?:large|big|high|small) (?:a |an )?(?:share|portion|proportion|percentage|part)/i;
-export const SHARE_FIGURE = /\d\s*[%％]|百分之|分之|[一二三四五六七八九十]成(?!员)|半数|一半|过半|大部分|绝大多数|多数/u;
+const ASKS_SHARE = /占[^,;。?，；？]{0,8}(?:多少|几成)|(?:多少|多大|几成)(?:的)?比例|比例(?:是|为|有|达到?|约)?(?:多少|几)|占比|比重|份额|百分之几|百分比|what (?:share|percentage|proportion|percent|fraction)|how (?:large|big|high|small) (?:a |an )?(?:share|portion|proportion|percentage|part)/i;
+export const SHARE_FIGURE = /\d\s*[%％]|百分之|分之|[一二三四五六七八九十]成(?![员本分为立功长])|半数|一半|过半|大部分|绝大多数|(?<![许诸很])多数/u;
 
 export function questionIntent(question: string): QuestionIntent {
   const key = searchKey(question);

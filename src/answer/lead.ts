@@ -1,7 +1,7 @@
 import type { QuestionLang } from '../core/answer.js';
 import { searchKey, toSimplified, toTraditional } from '../text/searchKey.js';
 import { numbersIn } from '../text/segment.js';
-import { holdsAnswerType, type QuestionIntent } from './intent.js';
+import { holdsAnswerType, MONEY_FIGURE, SHARE_FIGURE, type QuestionIntent } from './intent.js';
 import { ordinalIn } from './answerUnit.js';
 
 /** A quoted sentence the lead may draw on, with the [n] of its passage and the passage's whole text. */
@@ -216,7 +216,7 @@ function prefix(ctx: LeadContext): string {
 function askingClause(question: string): string {
   const key = searchKey(question);
   const parts = key.split(/[，,；;。？?！!]/u).filter((p) => p.trim());
-  return parts.find((p) => /多少|几|幾|哪|什么|什麼|谁|誰|how|what|which|when|who/u.test(p)) ?? key;
+  return parts.find((p) => /多少|几|哪|什么|谁|\b(?:how|what|which|when|who)\b/u.test(p)) ?? key;
 }
 
 /**
@@ -233,7 +233,8 @@ function bestMatch(sentence: string, matches: RegExpMatchArray[], ctx: LeadConte
   prefer((m) => !numbersIn(m[0]).some((n) => given.includes(n)));
   if (matches.length <= 1 || questionTerms.length === 0) return nearest(matches, anchorIn(sentence, ctx));
   // the terms next to the question word (有几种是来自中国的) say which of the sentence's figures is asked for
-  const focus = new Set(questionTerms.filter((t) => askingClause(ctx.question).includes(t)));
+  const asking = askingClause(ctx.question);
+  const focus = new Set(questionTerms.filter((t) => asking.includes(t)));
   const score = (m: RegExpMatchArray) => {
     const key = searchKey(clauseAround(sentence, m.index!));
     const held = questionTerms.filter((t) => key.includes(t));
@@ -250,8 +251,10 @@ function bestMatch(sentence: string, matches: RegExpMatchArray[], ctx: LeadConte
 function quantityLead(source: LeadSource, ctx: LeadContext, questionTerms: string[] = []): Lead | undefined {
   let matches = [...source.text.matchAll(QUANTITY)].filter((m) => !/^\d{4}$/.test(m[0].trim()));
   // a sentence without the kind of figure asked for (a sum of money, a share) leaves the lead to the next quote
-  if (ctx.intent.asksMoney) matches = matches.filter((m) => /美元|元/.test(m[0]));
-  else if (ctx.intent.asksShare) matches = matches.filter((m) => /[%％]/.test(m[0]));
+  // (the figure with what follows it: QUANTITY stops at 亿 in 5 亿元)
+  const figureAt = (m: RegExpMatchArray) => source.text.slice(m.index!, m.index! + m[0].length + 3).normalize('NFKC');
+  if (ctx.intent.asksMoney) matches = matches.filter((m) => MONEY_FIGURE.test(figureAt(m)));
+  else if (ctx.intent.asksShare) matches = matches.filter((m) => SHARE_FIGURE.test(figureAt(m)));
   const pick = bestMatch(source.text, matches, ctx, questionTerms);
   if (!pick) return undefined;
   const figure = pick[0].trim();

@@ -21,7 +21,7 @@ export const QUESTION_FRAME_WORDS = new Set([
   '多大', '大概', '大约', '左右', '按照', '请问', '想知道', '想问', '告诉', '多少钱', '哪里', '哪儿', '何处', '在哪', '在哪里',
   // how people talk in a chat: the asker, the reader, the paper as "that one", fillers and particles
   '我', '我在', '我想', '我们', '你', '你们', '一下', '问下', '想问下', '问一下', '麻烦', '这篇', '那篇', '这么',
-  '啥', '是啥', '的是', '给', '很', '叫', '叫什么', '名字', '除了', '还有', '例子', '举例', '确认', '吗', '吧', '呀', '啊', '嘛',
+  '啥', '是啥', '的是', '给', '很', '叫', '叫什么', '名字', '还有', '例子', '举例', '确认', '吗', '吧', '呀', '啊', '嘛',
   '照', '按', '依照', '根据', '几年', '几天', '几个月', '就', '会', '才', '都', '也', '一起', '搞的', '弄的', '问', '看', '想',
   '东西', '这篇文章', '那篇文章', '这篇论文', '那篇论文', '该文', '本文', '文中', '文章里', '论文里',
   // a question about both documents names them, the passages do not
@@ -297,11 +297,16 @@ export function profileQuestion(
   for (const m of question.toLowerCase().matchAll(/\b(?:the|a|an|its|their|his|her)\s+([a-z][a-z-]+)\s+of\b/g)) for (const t of contentTerms(m[1])) askedNouns.add(t);
   // "which lake", "what phone": the kind of thing asked for
   const askedKinds = new Set<string>();
-  for (const m of question.toLowerCase().replace(/['’]s\b/g, '').matchAll(/\b(?:which|what)\s+(?:[a-z-]+\s+)?([a-z][a-z-]+)\s+(?:is|are|was|were|does|do|did|has|have|had|will|can|led|made)\b/g)) {
+  // (the word between may name the kind more closely — which Huawei phone — but an adverb or pronoun does not:
+  // "what exactly is", "what else is")
+  for (const m of question.toLowerCase().replace(/['’]s\b/g, '').matchAll(/\b(?:which|what)\s+(?:(?![a-z]+ly\b|else\b|one\b|ones\b|other\b|kind\b|sort\b|type\b)[a-z-]+\s+)?([a-z][a-z-]+)\s+(?:is|are|was|were|does|do|did|has|have|had|will|can|led|made)\b/g)) {
+    if (/ly$|^(?:else|one|ones|other|exactly|really)$/.test(m[1])) continue;
     for (const t of contentTerms(m[1])) if (!QUESTION_FRAME_WORDS.has(t)) askedKinds.add(t);
   }
   for (const t of askedKinds) askedNouns.add(t);
-  const lightWords = new Set([...soft].filter((t) => /^[a-z]/.test(t) && !askedNouns.has(t) && !expansionGroups.some((g) => g.dictionary && contentTerms(g.source).has(t))));
+  const lightWords = new Set(
+    latinQuestion ? [...soft].filter((t) => /^[a-z]/.test(t) && !askedNouns.has(t) && !names.has(t) && !expansionGroups.some((g) => g.dictionary && contentTerms(g.source).has(t))) : [],
+  );
   return {
     terms: [...terms],
     groups,

@@ -502,6 +502,8 @@ function taiwanWords(question: string): [string, string][] {
   const out: [string, string][] = [];
   for (const run of question.normalize('NFKC').match(/\p{Script=Han}+/gu) ?? []) {
     const plain = toSimplified(run);
+    // only text written in traditional script: on simplified text twp rewrites shared words (程序 → 进程)
+    if (plain === run) continue;
     const mainland = toMainlandVocabulary(run);
     if (plain === mainland || [...plain].length !== [...mainland].length) continue;
     const chars = [...mainland];

@@ -359,6 +359,7 @@ class LibrarianImpl implements LibrarianService {
       isVerb: (word) => g.lexicon.isVerb(word),
       englishName: g.englishName,
       shortNameOf: (docId) => shortName(g.index.document(docId)),
+      authorOf: (docId) => g.index.document(docId)?.author,
     };
     const composed = this.options.composer ? await this.options.composer.compose({ ...input, history: options.history }) : await composeExtractive(input);
     const composeMs = performance.now() - composeStart;

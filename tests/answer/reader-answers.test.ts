@@ -201,6 +201,10 @@ describe('calibrated refusal', () => {
     expect((await librarian.ask("Which river is Berkshire Hathaway's lithium project near?")).supported).toBe(false);
   });
 
+  it('an adverb between "what" and "is" is no kind of thing asked for', async () => {
+    expect((await librarian.ask('What exactly is the Metals NATO?')).supported).toBe(true);
+  });
+
   it('an English preamble is context, not the subject: the question after it is answered', async () => {
     const a = await librarian.ask("I've been reading about friend-shoring. Which countries did the US team up with in the Minerals Security Partnership?");
     expect(a.supported).toBe(true);

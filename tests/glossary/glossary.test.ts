@@ -123,6 +123,14 @@ describe('expandQuery', () => {
     expect(glossary.expandQuery('what did the US do')).toContain('美国');
   });
 
+  it('gives a Taiwan word its mainland form, and leaves simplified text alone', () => {
+    const variants = (q: string) => glossary.expandQueryGroups(q).filter((g) => g.variant).map((g) => [g.source, g.forms[0]]);
+    expect(variants('台灣的晶片產業')).toContainEqual(['晶片', '芯片']);
+    expect(variants('中國生產的矽錠')).toContainEqual(['矽', '硅']);
+    // twp would rewrite 程序 (→ 进程) and 核心 (→ 内核), words both sides use
+    expect(variants('美国出口管制的审批程序和核心目标是什么？')).toEqual([]);
+  });
+
   it('maps table numbers to the paper’s labels', () => {
     expect(glossary.expandQuery('What does Table 3 show?')).toContain('表3');
   });
