@@ -125,8 +125,11 @@ function questionItems(profile: QuestionProfile, sentenceKeys: string[], focus: 
     const present = group.length === 1 ? (key: string) => termMatch(group[0], key) : (key: string) => Math.max(...group.map((term) => termMatch(term, key)));
     const soft = group.every((term) => profile.soft.has(term));
     // an absent Chinese verb (买) or an English word of the asker's talk is weak evidence: half weight in coverage too
-    const verbFactor = group.every((term) => profile.absentVerbs.has(term) || profile.lightWords.has(term)) ? 0.5 : 1;
-    items.push({ id: `t:${group[0]}`, weight: Math.max(0.2, idf) * lengthFactor * focusFactor * verbFactor, distinctive, present, soft });
+    const talk = group.every((term) => profile.absentVerbs.has(term) || profile.lightWords.has(term));
+    // in a short question, a Chinese noun no retrieved sentence holds (首都 of 意大利的首都呢) is what the corpus
+    // lacks: it weighs more (a long question has other words to tell a near miss by)
+    const unseen = profile.groups.length <= 3 && df === 0 && !soft && group.every((term) => /\p{Script=Han}/u.test(term)) && longest >= 2;
+    items.push({ id: `t:${group[0]}`, weight: Math.max(0.2, idf) * lengthFactor * focusFactor * (talk ? 0.5 : unseen ? 1.5 : 1), distinctive, present, soft });
   }
   for (const num of profile.numbers) {
     items.push({ id: `n:${num}`, weight: 3, distinctive: true, present: (_key, nums) => (nums.some((m) => sameNumber(m, num)) ? 1 : 0) });

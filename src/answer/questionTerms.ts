@@ -18,7 +18,7 @@ export const QUESTION_FRAME_WORDS = new Set([
   // the same in Chinese: verbs of saying and reaching a figure, and "now"
   '提到', '提及', '说', '称', '达到', '要', '将', '现在', '目前', '当前', '如今', '计划', '打算', '预计', '准备',
   // how big, roughly, according to: the asker's hedges and framing ("按照BMI的数据，…占比大概多大")
-  '多大', '大概', '大约', '左右', '按照', '请问', '想知道', '想问', '告诉', '多少钱', '哪里', '哪儿', '何处', '在哪', '在哪里',
+  '多大', '大概', '大约', '左右', '按照', '请问', '想知道', '想问', '告诉', '多少钱', '哪里', '哪儿', '何处', '在哪', '在哪里', '地方',
   // how people talk in a chat: the asker, the reader, the paper as "that one", fillers and particles
   '我', '我在', '我想', '我们', '你', '你们', '一下', '问下', '想问下', '问一下', '麻烦', '这篇', '那篇', '这么',
   '啥', '是啥', '的是', '给', '很', '叫', '叫什么', '名字', '还有', '例子', '举例', '确认', '吗', '吧', '呀', '啊', '嘛',
