@@ -432,7 +432,12 @@ export function buildLead(sources: LeadSource[], ctx: LeadContext, questionTerms
   if (t.has('change')) tries.push((s) => changeLead(s, ctx));
   if (t.has('quantity')) tries.push((s) => changeLead(s, ctx), (s) => quantityLead(s, ctx, questionTerms));
   if (t.has('date')) tries.push((s) => dateLead(s, ctx));
-  if (t.has('list')) tries.push((s) => listLead(s, ctx));
+  if (t.has('list')) {
+    // the list among the quotes that holds most of the question (四类产品，分别是… over a title that lists three aims)
+    const held = (s: LeadSource) => questionTerms.filter((term) => searchKey(s.text.replace(/《[^》]*》/gu, '')).includes(term)).length;
+    const best = top.filter((s) => listItems(s.text).length >= 2).sort((a, b) => held(b) - held(a))[0];
+    tries.push((s) => (best && s !== best ? undefined : listLead(s, ctx)));
+  }
   if (t.has('who')) tries.push((s) => whoLead(s, ctx));
   tries.push((s) => clauseLead(s, ctx, questionTerms));
   for (const attempt of tries) {

@@ -263,8 +263,8 @@ export function profileQuestion(
   }
   // how many items a list has (哪三样, 哪两个方面) is no word of the answer
   for (const t of [...terms]) if (/^[两二三四五六七八九十几]+(?:样|种|个|项|类|点|条|大|方面|个方面)$/u.test(t)) terms.delete(t);
-  // a number is its own item (matched as a number): not a term as well
-  for (const t of [...terms]) if (numbers.includes(t)) terms.delete(t);
+  // a number is its own item (matched as a number): not a term as well, nor a word built on it (100-day → 百日)
+  for (const t of [...terms]) if (numbers.includes(t) || (/^\d+(?:\.\d+)?-[a-z]+$/.test(t) && numbers.includes(t.split('-')[0]))) terms.delete(t);
   const groups: string[][] = [];
   const grouped = new Set<string>();
   const addGroup = (members: string[]) => {

@@ -201,6 +201,13 @@ describe('calibrated refusal', () => {
     expect((await librarian.ask("Which river is Berkshire Hathaway's lithium project near?")).supported).toBe(false);
   });
 
+  it('"the 100-day review" is the 百日 review, and the lead lists the products, not the aims in its title', async () => {
+    const a = await librarian.ask('What four product groups did the 100-day review single out as most important?');
+    expect(a.supported).toBe(true);
+    expect(a.lead).toContain('semiconductors');
+    expect(a.lead).toContain('活性药物成分');
+  });
+
   it('an adverb between "what" and "is" is no kind of thing asked for', async () => {
     expect((await librarian.ask('What exactly is the Metals NATO?')).supported).toBe(true);
   });
