@@ -377,7 +377,14 @@ function clauseLead(source: LeadSource, ctx: LeadContext, questionTerms: string[
   const sentenceKey = searchKey(source.text);
   const inSentence = questionTerms.filter((t) => sentenceKey.includes(t));
   const restates = inSentence.length > 0 && inSentence.filter((t) => key.includes(t)).length / inSentence.length >= 0.6;
-  if (restates && cs[i + 1] && score(best) > 0 && [...best].length + [...cs[i + 1]].length < LEAD_MAX_CHARS - 20) {
+  // a why-question's restating clause at the end of its sentence has its reason before it (作为未签署公约的国家，
+  // 美国能在多大程度上执行…存在不确定性; …认定为“国内供给”的供应方，这反映出…)
+  if (restates && ctx.intent.type === 'why' && !cs[i + 1] && cs[i - 1] && [...best].length + [...cs[i - 1]].length < LEAD_MAX_CHARS - 20) {
+    const from = source.text.indexOf(cs[i - 1]);
+    const to = source.text.indexOf(best, from);
+    // (without the conjunction that tied it to the clause before: 但被…认定为…)
+    if (from >= 0 && to > from) best = trimClause(source.text.slice(from, to + best.length)).replace(/^(?:但是|但|而且|而|并且|并|且|同时)/u, '');
+  } else if (restates && cs[i + 1] && score(best) > 0 && [...best].length + [...cs[i + 1]].length < LEAD_MAX_CHARS - 20) {
     const from = source.text.indexOf(best);
     const to = source.text.indexOf(cs[i + 1], from);
     if (from >= 0 && to > from) best = trimClause(source.text.slice(from, to + cs[i + 1].length));

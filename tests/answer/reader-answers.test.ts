@@ -43,6 +43,12 @@ describe('the lead states the answer', () => {
     expect((await librarian.ask('镍主要在哪里？')).supported).toBe(true);
   });
 
+  it('a why-question whose quote ends in a restatement leads with the reason before it', async () => {
+    const a = await librarian.ask('美国执行国际海底管理局的指导为什么不确定？');
+    expect(a.supported).toBe(true);
+    expect(a.lead).toContain('联合国海洋法公约');
+  });
+
   it('a lead whose figure is not in its passage is rejected', () => {
     const lead = { text: '从 60% 降至 40%', n: 1, fragments: [], computed: [] };
     expect(leadIsSupported(lead, '分别从2017年的60%下降至2022年的41.6%')).toBe(false);
