@@ -547,6 +547,12 @@ const NAME_IN_TEXT = /《[^》]{2,40}》|“[^”]{2,20}”|"[^"]{2,20}"|「[^�
 /** Two items joined in one clause (无钴电池和固态设计的下一代锂电池, 监控与梗阻制造). */
 const TWO_ITEMS = /(?:^|[，,：:；;是有为即如括])[^，,。；;：:]{1,24}(?:和(?![平谐])|(?<!参|给)与|與|(?<!以)及(?!时|早)|以及)[^，,。；;：:]{1,24}(?:[，,。；;]|等|$)/u;
 
+/** Each clause of a sentence that holds a share, with the sentence's opening clause, in search-key form. */
+function shareClauses(text: string): string[] {
+  const cs = text.split(/(?<=[，,；;])/u);
+  return cs.filter((cl) => SHARE_FIGURE.test(cl.normalize('NFKC'))).map((cl) => searchKey(cs[0] === cl ? cl : cs[0] + cl));
+}
+
 /**
  * The items a Chinese share question says the share is of, before its 占 (中国的钴产量占全球多少 → 中国, 钴, 产量;
  * 2019年中国在电池产业中游精炼环节的占比 → 中国, 电池, 产业, 中游, 精炼, 环节): each a group of the profile.
@@ -611,6 +617,9 @@ function supportSignals(chosen: Candidate[], candidates: Candidate[], items: Ite
     if (!years.every((y) => nearKey.includes(y))) continue;
     // what the share is of (中国的钴产量 in 中国的钴产量占全球多少): all of it beside the figure
     if ([...shareOf, ...countries].some((forms) => !forms.some((form) => termMatch(form, nearKey) >= 1))) continue;
+    // …and in the clause of the share itself, or the sentence's opening clause that names its topic (镓作为…，
+    // 中国产量占全球总量的90%): 13%的钴 and 80% 由中国主导 are two clauses, not China's cobalt
+    if (shareOf.length && !c.text.includes('｜') && !shareClauses(c.text).some((k) => shareOf.every((forms) => forms.some((form) => termMatch(form, k) >= 1)))) continue;
     // whose figure it is: the question's subject (澳大利亚 in 澳大利亚对美国出口的锂占多少) is in the passage
     if (subject && !subject.some((form) => termMatch(form, key) >= 1)) continue;
     const whole = { ...c, key, text: c.passage.text };

@@ -382,8 +382,7 @@ function clauseLead(source: LeadSource, ctx: LeadContext, questionTerms: string[
   if (restates && ctx.intent.type === 'why' && !cs[i + 1] && cs[i - 1] && [...best].length + [...cs[i - 1]].length < LEAD_MAX_CHARS - 20) {
     const from = source.text.indexOf(cs[i - 1]);
     const to = source.text.indexOf(best, from);
-    // (without the conjunction that tied it to the clause before: 但被…认定为…)
-    if (from >= 0 && to > from) best = trimClause(source.text.slice(from, to + best.length)).replace(/^(?:但是|但|而且|而|并且|并|且|同时)/u, '');
+    if (from >= 0 && to > from) best = trimClause(source.text.slice(from, to + best.length));
   } else if (restates && cs[i + 1] && score(best) > 0 && [...best].length + [...cs[i + 1]].length < LEAD_MAX_CHARS - 20) {
     const from = source.text.indexOf(best);
     const to = source.text.indexOf(cs[i + 1], from);
@@ -414,7 +413,8 @@ export function leadIsSupported(lead: Lead, passageText: string): boolean {
 
 /** Clipped, in the asker's script (the lead is Lodestone's own line; quotes stay in their source's), with its [n]. */
 function finish(lead: Lead, ctx: LeadContext): Lead {
-  let text = lead.text;
+  // a clause lifted from its sentence loses the conjunction that tied it to the one before (但中国产量占…)
+  let text = lead.text.replace(/^(?:但是|但|而且|而|并且|且)(?=\p{Script=Han})/u, '');
   if ([...text].length > LEAD_MAX_CHARS) text = [...text].slice(0, LEAD_MAX_CHARS - 1).join('') + '…';
   if (ctx.lang === 'zh-Hant') text = toTraditional(text);
   else if (ctx.lang === 'zh-Hans') text = toSimplified(text);

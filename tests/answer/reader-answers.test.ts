@@ -192,6 +192,8 @@ describe('calibrated refusal', () => {
     ['“五眼联盟”由哪几个国家组成？'],
     // the passage's patent share is the United States'
     ['中国绿色技术专利数量占全球的多少？'],
+    // 13% is the US's cobalt, 80% is China's lead in all critical minerals: two clauses, not China's cobalt
+    ['中国钴的产量占全球的多少？'],
   ])('a near miss in the same words as an answerable question is refused: %s', async (question) => {
     const a = await librarian.ask(question);
     expect(a.supported).toBe(false);
