@@ -56,8 +56,8 @@ export interface ComposeInput {
   previousAnswer?: string;
   /** Glossary terms in a text with their English names (curated first), for English leads and gloss lines. */
   englishNames?: (text: string) => { term: string; english: string }[];
-  /** The author a document's metadata names (周亚敏), for questions that name a document by its author. */
-  authorOf?: (docId: string) => string | undefined;
+  /** How a document's metadata names it — its author, its venue (周亚敏, 加西網) — for questions that name it so. */
+  bylineOf?: (docId: string) => string[];
   /** Whether the dictionary knows a Chinese word as a verb (see Lexicon.isVerb). */
   isVerb?: (word: string) => boolean;
   /** English name of one Chinese term (curated glossary first, then the corpus lexicon), for English leads. */
@@ -422,14 +422,14 @@ function inMainlandWords(question: string, groups: ExpansionGroup[] = [], occurs
 }
 
 /**
- * A question that names a document by its author (周亚敏那篇论文) asks about the document, not about the author:
- * the author's name is no item a passage must hold.
+ * A question that names a document by its author or venue (周亚敏那篇论文, 加西網那篇文章) asks about the
+ * document, not about them: the name is no item a passage must hold.
  */
 function withoutAuthors(profile: QuestionProfile, input: ComposeInput): QuestionProfile {
   const key = searchKey(input.question);
   const authors = [...new Set(input.results.map((r) => r.passage.docId))]
-    .map((docId) => input.authorOf?.(docId))
-    .filter((a): a is string => !!a && /\p{Script=Han}{2}/u.test(a))
+    .flatMap((docId) => input.bylineOf?.(docId) ?? [])
+    .filter((a) => /\p{Script=Han}{2}/u.test(a))
     .map((a) => searchKey(a))
     .filter((a) => key.includes(a));
   if (authors.length === 0) return profile;

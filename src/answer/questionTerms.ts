@@ -24,6 +24,7 @@ export const QUESTION_FRAME_WORDS = new Set([
   '啥', '是啥', '的是', '给', '很', '叫', '叫什么', '名字', '还有', '例子', '举例', '确认', '吗', '吧', '呀', '啊', '嘛',
   '照', '按', '依照', '根据', '几年', '几天', '几个月', '就', '会', '才', '都', '也', '一起', '搞的', '弄的', '问', '看', '想',
   '东西', '这篇文章', '那篇文章', '这篇论文', '那篇论文', '该文', '本文', '文中', '文章里', '论文里',
+  '到底', '究竟', '那一', '这一', '栏', '一栏', '那一栏', '怎么写', '写的', '都是', '哪一', '哪一类',
   // a question about both documents names them, the passages do not
   '两篇', '两篇文献', '文献', '两份', '两份文献', '论文', '文章', '各自',
 ]);
@@ -261,6 +262,8 @@ export function profileQuestion(
     const n = String(CHINESE_DIGITS[m[1]]);
     if (!numbers.includes(n)) numbers.push(n);
   }
+  // a frame word the segmenter ran together with one more character (到底有, 现在的) frames the question too
+  for (const t of [...terms]) if ([...QUESTION_FRAME_WORDS].some((f) => f.length >= 2 && t.startsWith(f) && t.length - f.length === 1 && /\p{Script=Han}/u.test(f))) terms.delete(t);
   // how many items a list has (哪三样, 哪两个方面) is no word of the answer
   for (const t of [...terms]) if (/^[两二三四五六七八九十几]+(?:样|种|个|项|类|点|条|大|方面|个方面)$/u.test(t)) terms.delete(t);
   // a number is its own item (matched as a number): not a term as well, nor a word built on it (100-day → 百日)

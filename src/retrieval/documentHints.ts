@@ -25,12 +25,19 @@ const LEANING_WORDS: Record<string, string[]> = {
 const ANONYMOUS = new Set(['佚名', 'unknown', 'anonymous', '匿名']);
 
 /** The strings that name one document: its id, author, the venue's core name, and its kind's words. */
-function namesOf(doc: DocumentInfo, leaning = false): string[] {
-  const names = [doc.id];
+/** Who wrote a document and where it appeared, as a question may name it: its author and its venue's core name. */
+export function bylineOf(doc: DocumentInfo | undefined): string[] {
+  if (!doc) return [];
+  const names: string[] = [];
   if (doc.author && !ANONYMOUS.has(doc.author.toLowerCase()) && [...doc.author].length >= 2) names.push(doc.author);
   // 《世界经济与政治》2024年第1期 → 世界经济与政治; 加西網（westca.com）「…」欄目 → 加西網
   const venue = doc.venue?.match(/《([^》]+)》/)?.[1] ?? doc.venue?.split(/[（(「,，]/)[0];
   if (venue && [...venue.trim()].length >= 2) names.push(venue.trim());
+  return names;
+}
+
+function namesOf(doc: DocumentInfo, leaning = false): string[] {
+  const names = [doc.id, ...bylineOf(doc)];
   if (doc.kind) names.push(...(KIND_WORDS[doc.kind.toLowerCase()] ?? [doc.kind]));
   if (leaning && doc.kind) names.push(...(LEANING_WORDS[doc.kind.toLowerCase()] ?? []));
   return names.map((n) => searchKey(n)).filter(Boolean);

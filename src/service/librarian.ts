@@ -5,7 +5,7 @@ import { llmConfigFromEnv } from '../answer/llmConfig.js';
 import { validateQuestion } from '../answer/validateQuestion.js';
 import { followUpQuestion, type FollowUp } from '../answer/followUp.js';
 import { phrasesFor } from '../answer/messages.js';
-import { namedDocuments } from '../retrieval/documentHints.js';
+import { bylineOf, namedDocuments } from '../retrieval/documentHints.js';
 import { countByKind, type DocumentInfo, type Passage } from '../core/passage.js';
 import type { TextEmbedder } from '../embedding/embedder-api.js';
 import { Embedder } from '../embedding/embedder.js';
@@ -359,7 +359,7 @@ class LibrarianImpl implements LibrarianService {
       isVerb: (word) => g.lexicon.isVerb(word),
       englishName: g.englishName,
       shortNameOf: (docId) => shortName(g.index.document(docId)),
-      authorOf: (docId) => g.index.document(docId)?.author,
+      bylineOf: (docId) => bylineOf(g.index.document(docId)),
     };
     const composed = this.options.composer ? await this.options.composer.compose({ ...input, history: options.history }) : await composeExtractive(input);
     const composeMs = performance.now() - composeStart;
