@@ -653,7 +653,9 @@ function supportSignals(chosen: Candidate[], candidates: Candidate[], items: Ite
     );
   };
   const named = !intent.asksName || chosen.some(nameBeside);
-  const answerType = typedDistinctive > TYPED_MIN_DISTINCTIVE && listed && named;
+  // where something is, or comes from, is answered by a sentence that says so (分布在, 来自, 位于 …)
+  const located = intent.type !== 'where' || multiPart || chosen.some((c) => holdsAnswerType('where', c.text));
+  const answerType = typedDistinctive > TYPED_MIN_DISTINCTIVE && listed && named && located;
   const quotedPassages = [...new Set(chosen.map((c) => c.passage))];
   const yearsFound = years.every((y) => quotedPassages.some((p) => p.text.normalize('NFKC').includes(y)));
   const missing = [...missingNames(profile, [...new Set(candidates.map((c) => c.passage))], expansionGroups), ...profile.unknownKinds];

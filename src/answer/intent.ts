@@ -35,7 +35,8 @@ const OTHER_ASK = /什么|什麼|啥|哪|如何|怎|为何|為何|谁|誰|\b(?:w
 const DATE = /哪一年|哪年|何年|何时|何時|什么时候|什麼時候|哪一天|哪个月|哪個月|which year|what year|^when\b|\bwhen (?:did|was|were|is|will|does|do|has|had)\b/i;
 const LIST = /哪些|哪几|哪幾|有哪|哪\s*\d+\s*[个個种種项項家国國类類]|包括什么|包括哪|列举|列舉|哪[两三四五六七八九十]|几大|幾大|[两三四五六七八九十]大|[两兩二三四五六七八九十]重|which\s+(?:\d+\s+|(?:two|three|four|five|six|seven|eight|nine|ten)\s+)?(?:[a-z-]+\s+)?(?:countries|members|sectors|industries|stages|steps|minerals|measures|areas|fields|agencies|laws|pillars|features|ways|companies|products|technologies|points)|what (?:are|were) the|\blist\b|\bname the\b|what (?:two|three|four|five) /i;
 const WHO = /谁|誰|哪个机构|哪個機構|哪个部门|哪個部門|哪个国家|哪個國家|哪项法|哪項法|哪部法|\bwho\b|which (?:agency|country|organi[sz]ation|department|law|act|body|office)/i;
-const WHERE = /哪里|哪裡|哪儿|哪兒|何处|何處|在哪|\bwhere\b/i;
+// (在哪个时间段 asks when; "alliances, where weaker actors…" is no question word)
+const WHERE = /哪里|哪儿|何处|在哪(?!个时|一年|年|天|个月)|^where\b|\bwhere(?:'s|’s| is| are| was| were| does| do| did| can| could)\b/i;
 const WHY = /为什么|為什麼|为何|為何|原因|何以|\bwhy\b|\breasons?\b/i;
 const COMPARE = /对比|比较|比較|區別|区别|不同|差异|差異|异同|異同|相比|contrast|compare|differ|versus|\bvs\.?\b|各自|分别|分別|两篇|兩篇|两份|both documents|two documents|each say|both texts/i;
 const BOTH_DOCUMENTS = /两篇|兩篇|两份文献|兩份文獻|两个文献|both documents|two documents|both texts|each document|论文和文章|文章和论文|論文和文章|paper and the (?:web )?article|article and the paper/i;
@@ -160,7 +161,7 @@ export function holdsAnswerType(type: AnswerType, text: string): boolean {
     case 'list':
       return /、|一是|其[一壹]|第一|（1）|\(1\)|首先|以及|和|及/u.test(t);
     case 'where':
-      return /分布在|分布于|分佈|位于|位於|来自|來自|来源|來源|产地|產地|集中在|集中于|产自|產自|进口自|進口自/u.test(t);
+      return /分布在|分布于|分佈|位于|位於|来自|來自|来源|來源|产地|產地|集中在|集中于|产自|產自|进口自|進口自|从[^，,。；;]{1,20}中|在(?!该|這|这|此|其|本|各|全)[^，,。；;\s\d“”"「」（）()]{1,8}(?:峰会|會|会上|会议|會議|举行|舉行|召开|召開|宣布|签署|簽署|州|省|市|县|縣|地区|地區)/u.test(t);
     case 'why':
       return /因为|因為|由于|由於|原因|旨在|目的|为了|為了|因此|所以|导致|導致|使得|反映|意味|在于|在於|源于|源於|出于|出於|试图|試圖|以便/u.test(t);
     default:

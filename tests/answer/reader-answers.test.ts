@@ -49,6 +49,15 @@ describe('the lead states the answer', () => {
     expect(a.lead).toContain('联合国海洋法公约');
   });
 
+  it('a where-question is answered by a sentence that says where, and refused by one that only names the thing', async () => {
+    const summit = await librarian.ask('七国集团峰会是在哪个城市举行的？');
+    expect(summit.supported).toBe(true);
+    expect(summit.lead).toContain('广岛');
+    expect((await librarian.ask('美国伯克希尔哈撒韦的锂提取项目在哪里？')).lead).toContain('加利福尼亚州');
+    // IPEF is named, with a year and members, never a place; 在该地区 is no place either
+    expect((await librarian.ask('印太经济框架是在哪里宣布启动的？')).supported).toBe(false);
+  });
+
   it('a lead whose figure is not in its passage is rejected', () => {
     const lead = { text: '从 60% 降至 40%', n: 1, fragments: [], computed: [] };
     expect(leadIsSupported(lead, '分别从2017年的60%下降至2022年的41.6%')).toBe(false);
