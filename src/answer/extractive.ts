@@ -581,6 +581,9 @@ const COUNTRY = /^(?:中国|美国|日本|韩国|加拿大|澳大利亚|欧盟|�
 
 function supportSignals(chosen: Candidate[], candidates: Candidate[], items: Item[], profile: QuestionProfile, intent: QuestionIntent, question: string, expansionGroups?: ExpansionGroup[]): SupportSignals {
   const cover = coverage(chosen, items);
+  // the sentences of c's passage from `from` to `to` places around it (-1, 0: it and the one before)
+  const around = (c: Candidate, from: number, to: number) => candidates.filter((o) => o.passage.id === c.passage.id && o.index >= c.index + from && o.index <= c.index + to);
+  const keyOf = (sentences: Candidate[]) => sentences.map((o) => o.key).join('');
   const typed = [...intent.types].filter((t) => t === 'quantity' || t === 'date' || t === 'change');
   // A figure or date answers only when the sentence holding it is about what was asked: the 30% tariff on solar
   // cells does not answer a question about a tariff on electric cars. Its sentence (with its neighbours in the
@@ -605,11 +608,10 @@ function supportSignals(chosen: Candidate[], candidates: Candidate[], items: Ite
     if (intent.asksShare && !multiPart && !SHARE_FIGURE.test(c.text.normalize('NFKC'))) continue;
     const key = passageKey(c.passage);
     // the sentence and the one before it: where a figure's year and owner are written (not a passage's other figures)
-    const near = candidates.filter((o) => o.passage.id === c.passage.id && o.index <= c.index && o.index >= c.index - 1);
-    const nearKey = near.map((o) => o.key).join('');
+    const nearKey = keyOf(around(c, -1, 0));
     // (a question in parts asks for the noun in one of them: any sentence of its passage may serve another)
     // the noun may also be named just after it (…处理废旧锂电池3.2万吨…。…处理能力还将翻一番)
-    const nounKey = multiPart ? key : candidates.filter((o) => o.passage.id === c.passage.id && Math.abs(o.index - c.index) <= 1).map((o) => o.key).join('');
+    const nounKey = multiPart ? key : keyOf(around(c, -1, 1));
     if (nounForms && !nounForms.every((forms) => forms.some((form) => termMatch(form, nounKey) >= 0.5))) continue;
     // the figure is about what was asked (锂电池, not 太阳能电池) and of the year asked (2019, not 2018)
     if (objectTerms.some((forms) => !forms.some((form) => termMatch(form, key) >= 1))) continue;
@@ -631,14 +633,13 @@ function supportSignals(chosen: Candidate[], candidates: Candidate[], items: Ite
   // a count asked for (哪五点, 哪几个国家, which 14 minerals) wants the run of items, not two joined by 和
   // (two items are A和B: 哪两个国家 → 加拿大和墨西哥)
   const counted = /哪\s*(?:[3-9]|(?!(?:1[89]|20)\d{2})\d{2,}|[三四五六七八九十几]+)|\bwhich\s+(?:[3-9]|(?!(?:1[89]|20)\d{2}\b)\d{2,}|three|four|five|six|seven|eight|nine|ten)\b/iu.test(searchKey(question));
-  const after = (c: Candidate, n: number) => candidates.filter((o) => o.passage.id === c.passage.id && o.index > c.index && o.index <= c.index + n);
   const enumerates = (c: Candidate) =>
     listItems(c.text).length >= 2 ||
     ordinalIn(c.text) !== undefined ||
     (!counted && TWO_ITEMS.test(c.text)) ||
     // the items follow: an enumeration (其一…其二…), or a run after a colon
-    after(c, 3).some((o) => ordinalIn(o.text) !== undefined) ||
-    (/[：:]\s*$/u.test(c.text) && after(c, 1).some((o) => listItems(o.text).length >= 2));
+    around(c, 1, 3).some((o) => ordinalIn(o.text) !== undefined) ||
+    (/[：:]\s*$/u.test(c.text) && around(c, 1, 1).some((o) => listItems(o.text).length >= 2));
   const listed = !intent.types.has('list') || multiPart || intent.types.has('compare') || chosen.some(enumerates);
   // what something is called is answered by a name the question does not already say (《…》, “…”, SPFS)
   // …beside the thing named (传输系统 in 传输系统叫什么名字), not anywhere in the sentence
@@ -664,7 +665,7 @@ function supportSignals(chosen: Candidate[], candidates: Candidate[], items: Ite
   const subjectItem = subject && items.find((it) => it.id === `t:${subject[0]}`);
   const holdsSubject = (c: Candidate) => subject!.some((form) => termMatch(form, c.key) >= 1);
   // …or in the sentence a quoted one refers back to (…百日评估》。该评估报告指出 …)
-  const refersBack = (c: Candidate) => REFERS_BACK.test(c.text) && candidates.some((o) => o.passage.id === c.passage.id && o.index === c.index - 1 && holdsSubject(o));
+  const refersBack = (c: Candidate) => REFERS_BACK.test(c.text) && around(c, -1, -1).some(holdsSubject);
   if (subject && subjectItem?.distinctive && !chosen.some((c) => holdsSubject(c) || refersBack(c))) missing.push(subject[0]);
   // a failed hard rule scores 0: the curve in `eval --answers` then shows what the threshold alone decides
   const score = missing.length === 0 && yearsFound && answerType ? cover : 0;
