@@ -1,5 +1,5 @@
 import { evalJson, formatEvalTable, evaluateRetrieval, parseQuestionSet, percentile } from '../retrieval/evaluate.js';
-import { containsEvidence, scoreAnswer, summariseAnswers, thresholdCurve, type AnswerScore, type EvalQuestion } from '../service/evaluate-answers.js';
+import { askAndScore, containsEvidence, summariseAnswers, thresholdCurve, type AnswerScore, type EvalQuestion } from '../service/evaluate-answers.js';
 import type { PassageVote } from '../retrieval/feedbackBoost.js';
 import type { LibrarianService } from '../service/librarian.js';
 import { openLibrarian } from './open.js';
@@ -34,12 +34,7 @@ export async function runEval(dirs: Dirs, setText: string, options: { json?: boo
 
   let answers: { scores: AnswerScore[]; rows: ReturnType<typeof summariseAnswers>; p50Ms: number; p95Ms: number; maxChars: number; termLookup: { questions: number; hits: number } } | undefined;
   if (options.answers) {
-    const scores: AnswerScore[] = [];
-    for (const q of questions) {
-      const answer = await librarian.ask(q.question);
-      const cited = answer.citations.map((c) => librarian.passage(c.id)?.text ?? c.text);
-      scores.push(scoreAnswer(q, answer, cited));
-    }
+    const scores = await askAndScore(librarian, questions);
     // `term` questions are glossary lookups too: does the first entry's citations hold the evidence?
     const termQuestions = questions.filter((q) => q.kind === 'term');
     const hits = termQuestions.filter((q) => {
@@ -67,12 +62,12 @@ export async function runEval(dirs: Dirs, setText: string, options: { json?: boo
   console.log(formatEvalTable(retrieval));
   if (answers) {
     console.log('\nanswers');
-    console.log('group          n  cites evidence  all keywords  support right  lead states  median quotes  wrongly refused  wrongly answered');
+    console.log('group          n  good (proxy)  cites evidence  all keywords  support right  lead states  median quotes  wrongly refused  wrongly answered');
     for (const r of answers.rows) {
       if (r.questions === 0) continue;
       const none = r.group.startsWith('none');
       console.log(
-        `${r.group.padEnd(12)} ${String(r.questions).padStart(3)}  ${(none ? 'n/a' : pct(r.citesEvidence)).padStart(14)}  ${pct(r.allKeywords).padStart(12)}  ${pct(r.supportCorrect).padStart(13)}  ${(none ? 'n/a' : pct(r.leadStatesAnswer)).padStart(11)}  ${(none ? 'n/a' : String(r.medianQuotes)).padStart(13)}  ${(none ? 'n/a' : pct(r.wronglyRefused)).padStart(15)}  ${(none ? pct(r.wronglyAnswered) : 'n/a').padStart(16)}`,
+        `${r.group.padEnd(12)} ${String(r.questions).padStart(3)}  ${pct(r.good).padStart(12)}  ${(none ? 'n/a' : pct(r.citesEvidence)).padStart(14)}  ${pct(r.allKeywords).padStart(12)}  ${pct(r.supportCorrect).padStart(13)}  ${(none ? 'n/a' : pct(r.leadStatesAnswer)).padStart(11)}  ${(none ? 'n/a' : String(r.medianQuotes)).padStart(13)}  ${(none ? 'n/a' : pct(r.wronglyRefused)).padStart(15)}  ${(none ? pct(r.wronglyAnswered) : 'n/a').padStart(16)}`,
       );
     }
     for (const [name, test] of [['zh', (s: AnswerScore) => s.lang !== 'en'], ['en', (s: AnswerScore) => s.lang === 'en']] as const) {

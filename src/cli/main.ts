@@ -157,7 +157,20 @@ program
   .option('--no-expand', 'without glossary query expansion (to measure its effect)')
   .option('--json', 'print JSON')
   .option('--feedback-from <file>', "simulate a reader's 👍/👎 on the answers to this set's questions and rank with them (the feedback boost)")
-  .action(async (options: { set?: string; json?: boolean; answers?: boolean; expand: boolean; feedbackFrom?: string }) => {
+  .option('--squad <file>', 'a SQuAD-layout reading-comprehension set as a temporary collection: answer figures per language (eval/README.md)')
+  .option('--squad-questions <file>', 'with --squad: ask the parallel questions of this file (same ids; XQuAD English), scoring against both golds')
+  .option('--leave-out-every <n>', 'with --squad: every n-th article of the part is left out, its questions near misses', '6')
+  .option('--part <part>', 'with --squad: fit (odd articles), report (even articles) or all', 'fit')
+  .option('--work-dir <dir>', 'with --squad: build the collection here and keep it (default: a temporary folder, removed)')
+  .action(async (options: { set?: string; json?: boolean; answers?: boolean; expand: boolean; feedbackFrom?: string; squad?: string; squadQuestions?: string; leaveOutEvery: string; part: string; workDir?: string }) => {
+    if (options.squad !== undefined) {
+      const every = Number(options.leaveOutEvery);
+      if (!Number.isInteger(every) || every < 0) throw new UserInputError(`--leave-out-every is "${options.leaveOutEvery}": give a whole number (0 leaves nothing out)`);
+      if (!['fit', 'report', 'all'].includes(options.part)) throw new UserInputError(`--part is "${options.part}": use fit, report or all`);
+      const { runSquadEval } = await import('./squad.js');
+      await runSquadEval({ squad: options.squad, squadQuestions: options.squadQuestions, leaveOutEvery: every, part: options.part as 'fit' | 'report' | 'all', json: options.json, workDir: options.workDir });
+      return;
+    }
     const set = options.set ?? defaultEvalSet();
     if (!set) throw new UserInputError('no question set: pass --set FILE (eval/dev.jsonl is not in this checkout)');
     const read = (file: string) => {

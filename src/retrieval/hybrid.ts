@@ -69,6 +69,11 @@ export class Retriever {
     return { results, timings: { embedMs: lists.timings.embedMs, searchMs: lists.timings.searchMs + (performance.now() - t0) } };
   }
 
+  /** The glossary's words a query is searched with besides its own (the Chinese of an English question's terms). */
+  expansion(query: string): string[] {
+    return prepareQuery(query, this.opts.expand).aliases;
+  }
+
   /** Both ranked lists for a query (only the one a single-list mode needs). */
   async candidates(query: string, depth = this.depth, mode: SearchMode = 'hybrid'): Promise<CandidateLists> {
     const prepared = prepareQuery(query, this.opts.expand);
