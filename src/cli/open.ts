@@ -36,7 +36,7 @@ export async function runIngest(dirs: Dirs, options: { force?: boolean; watch?: 
   });
 }
 
-/** The shared service, building or refreshing the index first when the corpus changed. */
+/** The shared service, building or refreshing the index first when the corpus changed (with DATABASE_URL: loading the published one). */
 export async function openLibrarian(dirs: Dirs): Promise<LibrarianService> {
   checkLlmSettings();
   const progress = progressReporter();

@@ -2,7 +2,10 @@ import type { Dirs } from './options.js';
 import { openLibrarian } from './open.js';
 import { runChat } from './chat.js';
 
-/** `npm start`: index first (built if missing or stale), then Discord when a token is set, else the terminal chat. */
+/**
+ * `npm start`: index first (built if missing or stale; with DATABASE_URL the published one, never built here — see
+ * servePublished), then Discord when a token is set, else the terminal chat.
+ */
 export async function runStart(dirs: Dirs): Promise<void> {
   // the bot's settings are read before the index loads: a malformed one (SHARD_COUNT=two) is a one-line error at once
   const bot = process.env.DISCORD_TOKEN ? await import('../bot/client.js') : undefined;

@@ -15,7 +15,7 @@ export interface LoadCorpusOptions {
 export const DEFAULT_MAX_BYTES = 10 * 1024 * 1024;
 
 /** Files of the corpus folder that are not documents and need no warning: its README, the glossary, sidecars, backups. */
-function isCorpusFurniture(file: string): boolean {
+export function isCorpusFurniture(file: string): boolean {
   return file.startsWith('.') || /^readme\./i.test(file) || /^glossary\.json$/i.test(file) || /\.meta\.json$/i.test(file) || /~$|^~\$|\.(?:swp|bak|tmp|part|crdownload)$|^(?:thumbs\.db|desktop\.ini)$/i.test(file);
 }
 

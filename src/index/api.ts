@@ -106,6 +106,11 @@ export interface StagedIndex {
 export interface IndexStore {
   /** Human-readable location, for messages (the index directory). */
   readonly location: string;
+  /**
+   * Generations are published for other machines (PostgreSQL): one builder's corpus folder becomes everyone's
+   * collection, so only the commands that build on purpose (ingest, /docs) write; readers only load.
+   */
+  readonly published?: boolean;
   build(input: IndexInput): Promise<StagedIndex>;
   /** `build` then `commit`; a failure leaves the current generation as it was. */
   write(input: IndexInput): Promise<WrittenIndex>;

@@ -69,6 +69,8 @@ export interface DocumentShelfOptions {
   onWarning?: (message: string) => void;
   /** Ingest's seams, for tests. */
   ingest?: typeof ingest;
+  /** Called before a change touches the corpus folder; throws (a UserInputError saying why) to refuse it. */
+  beforeChange?: () => Promise<void>;
 }
 
 /** What the shelf needs from the running service: load the new generation, and what it holds. */
@@ -176,6 +178,7 @@ export function createDocumentShelf(options: DocumentShelfOptions, service: Shel
       const title = upload.title?.replace(/\s+/g, ' ').trim();
       return serial(async () => {
         const started = performance.now();
+        await options.beforeChange?.();
         const target = path.join(corpusDir, name);
         if (path.dirname(target) !== corpusDir) throw new UserInputError(`"${name}" would not be saved in the corpus folder.`);
         const existing = readIfThere(target);
@@ -216,6 +219,7 @@ export function createDocumentShelf(options: DocumentShelfOptions, service: Shel
     async remove(id) {
       return serial(async () => {
         const started = performance.now();
+        await options.beforeChange?.();
         const sources = service.sources();
         const doc = sources.find((s) => s.doc.id === id.trim());
         if (!doc) throw new UserInputError(`No document has the id "${printable(id.trim())}"; /docs list shows them.`);

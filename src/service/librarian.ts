@@ -30,6 +30,7 @@ import { detectLang } from '../text/language.js';
 import { chineseWords, COMMON_ENGLISH, contentTerms, STOPWORDS } from '../text/segment.js';
 import { searchKey } from '../text/searchKey.js';
 import { ingest, indexIsStale, type IngestSummary } from './ingest.js';
+import { corpusDifference, corpusDifferenceText } from './ingest-fingerprint.js';
 import { questionGaps, type QuestionGaps } from './corpusGaps.js';
 import { createDocumentShelf, type DocumentShelf } from './documents.js';
 import { findSources, type ClaimCheck, type ClaimCheckDeps } from './claim-check.js';
@@ -94,11 +95,12 @@ const MAX_SEARCH_K = 25;
 
 export async function createLibrarian(options: LibrarianOptions): Promise<LibrarianService> {
   const model = options.model ?? process.env.EMBEDDING_MODEL;
+  const store = openIndexStore(options.indexDir);
+  if (store.published) return servePublished(options, store);
   if (options.autoIngest !== false && (await indexIsStale(options.corpusDir, options.indexDir, model))) {
     const summary = await ingest({ corpusDir: options.corpusDir, indexDir: options.indexDir, model, onProgress: options.onProgress, onDownload: options.onDownload, onWarning: options.onWarning });
     options.onIngested?.(summary);
   }
-  const store = openIndexStore(options.indexDir);
   let generation: Generation;
   try {
     generation = await openGeneration(options, await store.load());
@@ -110,18 +112,38 @@ export async function createLibrarian(options: LibrarianOptions): Promise<Librar
     options.onIngested?.(summary);
     generation = await openGeneration(options, await store.load());
   }
-  let composer = options.composer;
-  if (composer === undefined) {
-    const config = llmConfigFromEnv();
-    // LangChain loads only when an LLM is configured
-    composer = config ? (await import('../answer/llm.js')).createLlmComposer(config) : null;
-  }
-  return new LibrarianImpl({ ...options, composer }, store, generation);
+  return new LibrarianImpl({ ...options, composer: await composerFor(options) }, store, generation);
 }
 
-async function openGeneration(options: LibrarianOptions, index: IndexSnapshot, previous?: Generation): Promise<Generation> {
+/**
+ * With DATABASE_URL the collection is the generation a build published (`ingest`, `/docs`): this process loads it
+ * and never builds, whatever its corpus folder holds. A build here — because the folder is empty, missing or
+ * another machine's, or the local copy failed to load — would publish this folder as everyone's collection and
+ * drop the other machines' documents. A folder that differs is said once; the answers come from the published one.
+ */
+async function servePublished(options: LibrarianOptions, store: IndexStore): Promise<LibrarianService> {
+  // none published: the store's IndexError says where to run `lodestone ingest` (one line, exit 2)
+  const index = await store.load();
+  const difference = corpusDifference(options.corpusDir, index);
+  if (difference) {
+    options.onWarning?.(
+      `the corpus folder ${options.corpusDir} is not what the published index was built from (${corpusDifferenceText(difference)}); answering from the published index — its documents change only where \`lodestone ingest\` or /docs runs`,
+    );
+  }
+  const generation = await openGeneration(options, index, undefined, true);
+  return new LibrarianImpl({ ...options, composer: await composerFor(options) }, store, generation, true);
+}
+
+async function composerFor(options: LibrarianOptions): Promise<LlmComposer | null> {
+  if (options.composer !== undefined) return options.composer;
+  const config = llmConfigFromEnv();
+  // LangChain loads only when an LLM is configured
+  return config ? (await import('../answer/llm.js')).createLlmComposer(config) : null;
+}
+
+async function openGeneration(options: LibrarianOptions, index: IndexSnapshot, previous?: Generation, published = false): Promise<Generation> {
   const { embedder, lexicalOnly } = await embedderFor(index, options, previous);
-  const glossary = loadGlossary(options, index);
+  const glossary = loadGlossary(options, index, published);
   const lexicon = readIndexLexicon(options.indexDir, index.manifest.build, options.onWarning);
   glossary.useLexicon(lexicon);
   // the retriever and the composer both want a question's expansion: computed once per question
@@ -140,10 +162,11 @@ async function openGeneration(options: LibrarianOptions, index: IndexSnapshot, p
  * The glossary of this index generation and curated file. Building it takes a few hundred ms, so it is
  * cached beside the index (keyed by generation and curated-file hash) and rebuilt only when either changes.
  */
-function loadGlossary(options: LibrarianOptions, index: IndexSnapshot): Glossary {
-  // a worker without corpus/ (serving the index published to PostgreSQL) has the curated glossary stored with it
-  const published = fs.existsSync(options.corpusDir) ? undefined : index.attachment?.(CURATED_FILE);
-  const curated = loadCuratedGlossary(published ? path.dirname(published) : options.corpusDir);
+function loadGlossary(options: LibrarianOptions, index: IndexSnapshot, published: boolean): Glossary {
+  // a published index carries the builder's curated glossary (none when it had none): this machine's corpus
+  // folder, if any, may be another collection's; a local index goes with the corpus folder it was built from
+  const attached = published || !fs.existsSync(options.corpusDir) ? index.attachment?.(CURATED_FILE) : undefined;
+  const curated = attached ? loadCuratedGlossary(path.dirname(attached)) : published ? { entries: [], warnings: [] } : loadCuratedGlossary(options.corpusDir);
   for (const warning of curated.warnings) options.onWarning?.(warning);
   const key = sha256(`${index.generation}\n${index.manifest.corpusFingerprint}\n${JSON.stringify(curated.entries)}`);
   const cacheFile = path.join(options.indexDir, 'glossary-cache.json');
@@ -293,9 +316,20 @@ class LibrarianImpl implements LibrarianService {
     private readonly options: LibrarianOptions,
     store: IndexStore,
     generation: Generation,
+    /** Served from the published index (DATABASE_URL): see servePublished. */
+    private readonly published = false,
   ) {
     this.generation = generation;
-    this.documents = createDocumentShelf({ corpusDir: options.corpusDir, indexDir: options.indexDir, model: options.model ?? process.env.EMBEDDING_MODEL, onWarning: options.onWarning }, this);
+    this.documents = createDocumentShelf(
+      {
+        corpusDir: options.corpusDir,
+        indexDir: options.indexDir,
+        model: options.model ?? process.env.EMBEDDING_MODEL,
+        onWarning: options.onWarning,
+        beforeChange: published ? () => this.assertPublishedCorpus(store) : undefined,
+      },
+      this,
+    );
     this.live = new LiveIndex(store, generation.index, {
       onSwap: (index) => void this.adopt(index),
       onError: (error) => options.onWarning?.(`new index not loaded, keeping the previous one: ${error.message}`),
@@ -309,7 +343,7 @@ class LibrarianImpl implements LibrarianService {
   private adopt(index: IndexSnapshot): Promise<boolean> {
     this.swapping = this.swapping.then(async () => {
       try {
-        this.generation = await openGeneration(this.options, index, this.generation);
+        this.generation = await openGeneration(this.options, index, this.generation, this.published);
         return true;
       } catch (error) {
         this.options.onWarning?.(`new index not loaded, keeping the previous one: ${(error as Error).message}`);
@@ -317,6 +351,24 @@ class LibrarianImpl implements LibrarianService {
       }
     });
     return this.swapping;
+  }
+
+  /**
+   * /docs publishes this machine's corpus folder as the whole collection: refused unless the folder holds what
+   * is published now (compared with the database's manifest, not the generation in service, which may lag),
+   * so adding a document on a worker with another folder, or none, never drops another machine's documents.
+   */
+  private async assertPublishedCorpus(store: IndexStore): Promise<void> {
+    const manifest = await store.manifest();
+    if (!manifest) return; // nothing published yet: this folder starts the collection
+    const documents = this.generation.index.documents;
+    const difference = fs.existsSync(this.options.corpusDir)
+      ? corpusDifference(this.options.corpusDir, { manifest, documents })
+      : { missing: documents.map((d) => d.file), added: [], changed: [] };
+    if (!difference) return;
+    throw new UserInputError(
+      `This machine's corpus folder is not the published collection (${corpusDifferenceText(difference)}), so a change here would drop the other documents: add or remove documents on the machine that runs \`lodestone ingest\`.`,
+    );
   }
 
   async ask(rawQuestion: string, options: AskOptions = {}): Promise<Answer> {

@@ -49,6 +49,7 @@ interface GenerationRow {
  */
 export class PgIndexStore implements IndexStore {
   readonly location: string;
+  readonly published = true;
   private poolOrUndefined: pg.Pool | undefined;
   private readonly vectorStore: VectorStore;
   /** The last generation name read, answered while the database cannot be reached (no swap, no noise). */
@@ -189,7 +190,7 @@ export class PgIndexStore implements IndexStore {
 
   async load(): Promise<IndexSnapshot> {
     const row = await this.currentRow();
-    if (!row) throw new IndexError(`no index in ${redactUrl(this.url)}: run \`npx lodestone ingest\` with DATABASE_URL set`);
+    if (!row) throw new IndexError(`no index is published in ${redactUrl(this.url)} yet: run \`lodestone ingest\` with this DATABASE_URL on the machine that has the documents`);
     const dir = this.cachedDir(row.generation, row.token);
     let index: LoadedIndex;
     try {
@@ -200,7 +201,15 @@ export class PgIndexStore implements IndexStore {
       // a damaged local copy: fetched again once, the database's copy is the reference
       fs.rmSync(dir, { recursive: true, force: true });
       await this.download(row, dir);
-      index = this.open(row, dir);
+      try {
+        index = this.open(row, dir);
+      } catch (again) {
+        if (!(again instanceof IndexError)) throw again;
+        // the database's own copy is damaged: only a new build mends it, and only where the documents are (a build
+        // on a worker would publish its corpus folder instead)
+        const what = /is unusable \((.*)\): rebuild/.exec(again.message)?.[1] ?? firstLine(again);
+        throw new IndexError(`the published index ${row.generation} in ${redactUrl(this.url)} is damaged (${what}): run \`lodestone ingest --force\` on the machine that has the documents`);
+      }
     }
     this.lastKnown = row.generation;
     const lexicon = lexiconFileOf(index.manifest);
