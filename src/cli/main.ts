@@ -197,7 +197,7 @@ program
 
 program
   .command('start')
-  .description('build the index if missing or stale, then run the Discord bot (DISCORD_TOKEN set) or the terminal chat')
+  .description('build the index if missing or stale (with DATABASE_URL: load the published one), then run the Discord bot (DISCORD_TOKEN set) or the terminal chat')
   .action(async () => {
     const { runStart } = await import('./start.js');
     await runStart(resolveDirs(globals()));
