@@ -3,6 +3,7 @@ import { bigrams } from '../glossary/similarity.js';
 import type { Passage } from '../core/passage.js';
 import { searchKey, toSimplified } from '../text/searchKey.js';
 import { contentTerms, numbersIn } from '../text/segment.js';
+import { chineseNumbersIn } from '../text/numerals.js';
 import type { Answer, AnswerPart, Citation, QuestionLang, ScoredPassage } from '../core/answer.js';
 import { answerText } from './plainText.js';
 import { phrasesFor } from './messages.js';
@@ -13,6 +14,8 @@ import { sameNumber } from './citationCheck.js';
 import { holdsAnswerType, MONEY_FIGURE, MONEY_NOUN, questionIntent, SHARE_FIGURE, SIDES, type QuestionIntent } from './intent.js';
 import { answerUnit, opensEnumeration, ordinalIn } from './answerUnit.js';
 import { buildLead, listItems } from './lead.js';
+import { answerProbability, decisionModel, linearLogit, sentenceTraces, sentenceVector } from './decision.js';
+import { decisionFeatures, pairStats, questionChars, sentenceFeatures } from './decisionFeatures.js';
 
 /** Whole answer text (lead + quotes + source list), in characters: what tests and the bot check. */
 export const ANSWER_MAX_CHARS = 1300;
@@ -21,18 +24,10 @@ export const ANSWER_BODY_MAX_CHARS = 900;
 export const ANSWER_BODY_MAX_HAN = 600;
 
 /**
- * supported ⇔ at least one sentence chosen, no question name (《title》, “quoted term”, acronym) missing from
- * every retrieved passage, every year of the question in a quoted passage, the kind of answer asked for
- * present (a figure for 多少/how many, a date for 哪一年/when, in a sentence about what was asked), and the
- * weighted coverage of the question's items by the support set ≥ SUPPORT_THRESHOLD for the asker's language
- * (English questions reach Chinese text through the glossary, so fewer of their words can be covered).
- * The threshold is chosen from the precision–recall curve of `lodestone eval --answers` over eval/*.jsonl
- * (332 questions: answerable ones and near misses written from the corpus, 190 of them written unseen by
- * someone who had not read this code). Measured with the hard rules above: zh 0.20–0.45 → precision 96% /
- * recall 99%, 0.60 → 96%/93%, 0.70 → 97%/83% (flat precision: the near misses left are refused by the rules
- * or not at all); en 0.30 → 97%/92%, 0.35 → 98%/92%, 0.50 → 98%/86%, 0.70 → 97%/72%.
+ * supported ⇔ at least one sentence chosen, every number of the question (and a follow-up's own words) in what is
+ * quoted, and the fitted decision (src/answer/decision.ts, model/answer-decision.json) answering: its features are
+ * the coverage and answer-type signals below, the sentence ranker's scores and retrieval's, all general.
  */
-export const SUPPORT_THRESHOLD: Record<'zh' | 'en', number> = { zh: 0.4, en: 0.35 };
 
 export interface ComposeInput {
   question: string;
@@ -82,7 +77,19 @@ interface Candidate {
   relevance: number;
   /** Weighted question items this sentence covers (terms, numbers, names). */
   covers: Set<string>;
+  /** The sentence ranker's features (when a ranker is fitted, or `eval --fit` collects them). */
+  features?: number[];
+  /** The ranker's score (a logit; comparable across the candidates of one question). */
+  logit?: number;
+  /** What the question's form adds or takes (a table it names, a footnote for a source question, a repeat). */
+  bonus: number;
+  /** Weighted share of the question's items the sentence holds. */
+  coverage: number;
 }
+
+/** A ranker probability of 1 weighs what full coverage with the best rank and type priors did (~1.2). */
+const RANKER_SCALE = 1.2;
+const RANKER_TEMPERATURE = 2;
 
 const MAX_PASSAGES = 8;
 const MAX_CITED_PASSAGES = 4;
@@ -205,7 +212,7 @@ function squash(text: string): string {
 /** Score every sentence of the gathered passages against the question. */
 async function scoreSentences(input: ComposeInput, gathered: Gathered[], profile: QuestionProfile, intent: QuestionIntent): Promise<{ candidates: Candidate[]; items: Item[] }> {
   const previous = input.previousAnswer ? squash(input.previousAnswer) : '';
-  const raw: Omit<Candidate, 'relevance' | 'covers'>[] = [];
+  const raw: Omit<Candidate, 'relevance' | 'covers' | 'bonus' | 'coverage'>[] = [];
   for (const g of gathered) {
     for (const s of splitSentences(g.passage.text)) {
       if (!profile.asksProvenance && BIBLIOGRAPHY.test(s.text)) continue;
@@ -224,6 +231,17 @@ async function scoreSentences(input: ComposeInput, gathered: Gathered[], profile
     }
   }
   const english = input.lang === 'en';
+  const ranker = decisionModel().ranker;
+  // the ranker's inputs measured once per passage and per question
+  const weighted = (key: string, nums: string[]) => items.reduce((sum, it) => sum + it.present(key, nums) * it.weight, 0) / totalWeight;
+  const passageCover = new Map<string, number>();
+  for (const g of gathered) passageCover.set(g.passage.id, weighted(passageKey(g.passage), numbersIn(g.passage.text)));
+  const stats = pairStats(profile.terms, gathered.map((g) => g.passage));
+  const bestScore = Math.max(...gathered.map((g) => g.score), 1e-9);
+  // an English question meets Chinese text through its terms' Chinese (the glossary's and the lexicon's)
+  const questionKey = /\p{Script=Han}/u.test(input.question) ? searchKey(input.question) : `${searchKey(input.question)} ${profile.terms.join(' ')}`;
+  const chars = questionChars(questionKey, raw.map((r) => r.key));
+  const typed = intent.type !== 'what' && intent.type !== 'compare';
   const candidates = raw.map((r, i) => {
     const nums = numbersIn(r.text);
     const covers = new Set<string>();
@@ -235,6 +253,26 @@ async function scoreSentences(input: ComposeInput, gathered: Gathered[], profile
         if (m >= 1) covers.add(it.id);
       }
     }
+    const window = raw.filter((o) => o.passage.id === r.passage.id && Math.abs(o.index - r.index) <= 1);
+    const features = ranker || sentenceTraces.on
+      ? sentenceVector(
+          sentenceFeatures({
+            text: r.text,
+            key: r.key,
+            passage: r.passage,
+            itemCoverage: matched / totalWeight,
+            passageCoverage: passageCover.get(r.passage.id) ?? 0,
+            windowCoverage: weighted(window.map((o) => o.key).join(''), window.flatMap((o) => numbersIn(o.text))),
+            rank: r.rank,
+            scoreRatio: r.score / bestScore,
+            holdsType: typed ? holdsAnswerType(intent.type, r.text) : undefined,
+            index: r.index,
+            questionKey,
+            stats,
+            ...chars,
+          }),
+        )
+      : undefined;
     // Table rows carry their table name in the passage, not in each sentence.
     const tableBonus = profile.tables.some((t) => r.passage.table === t || r.passage.label.includes(t) || r.key.includes(t)) ? 0.15 : 0;
     const provenanceBonus = profile.asksProvenance && r.passage.kind === 'footnote' ? 0.25 : 0;
@@ -248,9 +286,18 @@ async function scoreSentences(input: ComposeInput, gathered: Gathered[], profile
     const repeated = previous && squash(r.text).length >= 8 && previous.includes(squash(r.text));
     const coversFocus = [...focus].some((t) => termMatch(t, r.key) >= 1);
     const repeatPenalty = repeated ? (coversFocus ? 0.02 : 0.2) : 0;
-    const relevance = -repeatPenalty + matched / totalWeight + tableBonus + provenanceBonus + rankPrior + typeBonus + abstractBonus + 0.2 * Math.max(0, sim);
-    return { ...r, relevance, covers };
+    const logit = ranker && features ? linearLogit(ranker, features) : undefined;
+    const base = matched / totalWeight + rankPrior + typeBonus + 0.2 * Math.max(0, sim);
+    const bonus = -repeatPenalty + tableBonus + provenanceBonus + abstractBonus;
+    return { ...r, relevance: base + bonus, bonus, covers, features, logit, coverage: matched / totalWeight };
   });
+  if (ranker) {
+    // the fitted ranker's softmax share relative to the best sentence's (tempered), on the hand-set relevance's
+    // scale (best 1.2): selectSentences' cut-offs (0.45 and 0.85 of the best) then mean "this much less likely to
+    // answer" — 0.45 of the best is 1.6 logits below it
+    const best = Math.max(...candidates.map((c) => c.logit ?? -Infinity));
+    for (const c of candidates) if (c.logit !== undefined) c.relevance = RANKER_SCALE * Math.exp((c.logit - best) / RANKER_TEMPERATURE) + c.bonus;
+  }
   return { candidates, items };
 }
 
@@ -467,7 +514,7 @@ export interface SupportSignals {
   /** Every year of the question occurs in a quoted passage. */
   yearsFound: boolean;
   missingNames: string[];
-  /** Coverage when no hard rule fails (a missing name or year, no figure about what was asked), else 0: compared with SUPPORT_THRESHOLD. */
+  /** Coverage when none of the old hand rules fails (a missing name or year, no figure about what was asked), else 0: kept for `eval --answers` curves; the decision reads the signals themselves. */
   score: number;
 }
 
@@ -690,10 +737,13 @@ function comparisonSides(intent: QuestionIntent, input: ComposeInput): Side[] {
 /** Makes sure each side of a comparison has a quote when the candidates hold one (the best for that side). */
 function completeSides(chosen: Candidate[], candidates: Candidate[], sides: Side[]): void {
   const best = Math.max(0, ...candidates.map((c) => c.relevance));
+  const bestCoverage = Math.max(0, ...candidates.map((c) => c.coverage));
   for (const side of sides) {
     if (chosen.some(side.test)) continue;
     const pick = candidates
-      .filter((c) => side.test(c) && c.relevance >= 0.3 * best && !chosen.some((d) => nearDuplicate(c.key, d.key)))
+      // a side's sentence need not rank near the best (the ranker may favour one document's wording), but it must
+      // hold half as much of the question as the best does
+      .filter((c) => side.test(c) && (c.relevance >= 0.3 * best || c.coverage >= 0.5 * bestCoverage) && !chosen.some((d) => nearDuplicate(c.key, d.key)))
       .sort((a, b) => b.relevance - a.relevance)[0];
     if (pick) chosen.push(pick);
   }
@@ -766,10 +816,38 @@ export async function composeExtractive(input: ComposeInput): Promise<ComposedAn
   const chosen = selectSentences(candidates, items, intent);
   const sides = intent.type === 'compare' ? comparisonSides(intent, input) : [];
   if (sides.length) completeSides(chosen, candidates, sides);
-  const signals = supportSignals(selectSentences(candidates, items, intent, 'support'), candidates, items, profile, intent, question, input.expansionGroups);
-  const supported = chosen.length > 0 && signals.score >= SUPPORT_THRESHOLD[input.lang === 'en' ? 'en' : 'zh'];
+  const support = selectSentences(candidates, items, intent, 'support');
+  const signals = supportSignals(support, candidates, items, profile, intent, question, input.expansionGroups);
+  const first = [...chosen].sort((a, b) => b.relevance - a.relevance)[0];
+  const features = decisionFeatures({
+    coverage: signals.coverage,
+    distinctive: distinctiveCoverage(support, items),
+    typedDistinctive: signals.typedDistinctive,
+    answerType: signals.answerType,
+    missingName: signals.missingNames.length > 0,
+    sentences: candidates.map((c) => ({ relevance: c.relevance, passageId: c.passage.id })),
+    bestLogit: Math.max(...candidates.map((c) => c.logit ?? -Infinity)),
+    first: first?.passage,
+    firstRank: first?.rank ?? MAX_PASSAGES,
+    results: input.results,
+    pool: gathered.map((g) => g.passage),
+    terms: profile.terms,
+    english: input.lang === 'en',
+  });
+  const model = decisionModel();
+  const probability = answerProbability(model, features);
+  const decision = {
+    features,
+    probability,
+    firstPassageId: first?.passage.id,
+    ...(sentenceTraces.on ? { sentences: candidates.filter((c) => c.features).map((c) => ({ passageId: c.passage.id, text: c.text, x: c.features! })) } : {}),
+  };
+  // the hard rules, true of any language and document: a number or year the question states is in what is quoted
+  // (2019's figure is not 2018's), and a follow-up's own words (那锗呢 → 锗) are in a quote — what it asks is new
+  const focusQuoted = !input.focusTerms?.length || chosen.some((c) => input.focusTerms!.some((t) => termMatch(searchKey(t), c.key) >= 1));
+  const supported = chosen.length > 0 && numbersQuoted(profile.numbers, chosen) && focusQuoted && probability >= model.threshold[input.lang === 'en' ? 'en' : 'zh'];
 
-  if (!supported) return { ...noAnswer(input, candidates), supportScore: signals.score };
+  if (!supported) return { ...noAnswer(input, candidates), supportScore: probability, decision };
   if (profile.asksProvenance) addSourceFootnotes(chosen, candidates, input);
 
   // Order: passages by their best sentence's relevance, sentences by document order within a passage.
@@ -823,7 +901,17 @@ export async function composeExtractive(input: ComposeInput): Promise<ComposedAn
   );
   const leadText = intent.type === 'compare' || !lead ? NEUTRAL_LEAD[input.lang] : lead.text;
   const text = answerText(leadText, parts, citations, input.lang);
-  return { question: input.question, lead: leadText, parts, text, citations, supported: true, lang: input.lang, related: [], composer: 'extractive', supportScore: signals.score };
+  return { question: input.question, lead: leadText, parts, text, citations, supported: true, lang: input.lang, related: [], composer: 'extractive', supportScore: probability, decision };
+}
+
+/** Every number the question states (2019, 41.6%) is written in a quoted passage, in Arabic or Chinese numerals (百日, 二〇一九). */
+function numbersQuoted(numbers: string[], chosen: Candidate[]): boolean {
+  const texts = [...new Set(chosen.map((c) => c.passage.text))].map((t) => t.normalize('NFKC').replace(/(?<=\d),(?=\d{3})/g, ''));
+  const written = new Set(texts.flatMap((t) => chineseNumbersIn(t)));
+  return numbers.every((n) => {
+    const digits = n.normalize('NFKC').replace(/,/g, '').match(/\d+(?:\.\d+)?/)?.[0];
+    return !digits || written.has(String(Number(digits))) || texts.some((t) => t.includes(digits));
+  });
 }
 
 /** "The corpus has no passage that answers this", plus the closest passages marked as related. */

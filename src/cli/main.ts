@@ -2,7 +2,8 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { UserInputError } from '../core/errors.js';
 import { existsSync, readFileSync } from 'node:fs';
-import { resolveDirs, defaultEvalSet, type GlobalOptions } from './options.js';
+import { dirname } from 'node:path';
+import { resolveDirs, defaultEvalSet, REPO_EVAL_SET, type GlobalOptions } from './options.js';
 import { runBatch } from './batch.js';
 import { answerJson, answerText, citeJson, citeText, searchJson, searchText, sourcesText, termJson, termText } from './format.js';
 import { debugRequested, exitCodeFor, isHelpExit, oneLineError } from './errors.js';
@@ -162,7 +163,16 @@ program
   .option('--leave-out-every <n>', 'with --squad: every n-th article of the part is left out, its questions near misses', '6')
   .option('--part <part>', 'with --squad: fit (odd articles), report (even articles) or all', 'fit')
   .option('--work-dir <dir>', 'with --squad: build the collection here and keep it (default: a temporary folder, removed)')
-  .action(async (options: { set?: string; json?: boolean; answers?: boolean; expand: boolean; feedbackFrom?: string; squad?: string; squadQuestions?: string; leaveOutEvery: string; part: string; workDir?: string }) => {
+  .option('--fit', 'fit the answer-or-refuse model on the fitting parts and the seed sets; writes model/answer-decision.json (eval/README.md)')
+  .option('--external <dir>', 'with --fit: the public reading-comprehension sets', '../shared/eval/external')
+  .option('--report', 'with --fit: measure the report parts with the fitted model and record them in the file')
+  .option('--dump <file>', "with --fit: also write every example (features, label, source) as JSON, to study the fit")
+  .action(async (options: { set?: string; json?: boolean; answers?: boolean; expand: boolean; feedbackFrom?: string; squad?: string; squadQuestions?: string; leaveOutEvery: string; part: string; workDir?: string; fit?: boolean; external: string; report?: boolean; dump?: string }) => {
+    if (options.fit) {
+      const { runFit } = await import('./fit.js');
+      await runFit({ external: options.external, corpusDir: resolveDirs(globals()).corpusDir, evalDir: dirname(REPO_EVAL_SET), report: options.report === true, dump: options.dump });
+      return;
+    }
     if (options.squad !== undefined) {
       const every = Number(options.leaveOutEvery);
       if (!Number.isInteger(every) || every < 0) throw new UserInputError(`--leave-out-every is "${options.leaveOutEvery}": give a whole number (0 leaves nothing out)`);

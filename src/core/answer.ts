@@ -50,6 +50,17 @@ export interface Answer {
   composer: string;
   /** The extractive composer's support score (compared with its threshold), for calibration in `eval --answers`. */
   supportScore?: number;
+  /**
+   * The answer-or-refuse decision (src/answer/decision.ts): its features, the model's probability and the passage
+   * the answer cites (or would cite) first — what `eval --fit` fits on.
+   */
+  decision?: {
+    features: Record<string, number>;
+    probability: number;
+    firstPassageId?: string;
+    /** Every candidate sentence with the ranker's features, only while `eval --fit` collects them. */
+    sentences?: { passageId: string; text: string; x: number[] }[];
+  };
   /** A short note for the reader, e.g. why the LLM answer fell back. */
   note?: string;
   timings: { embedMs: number; searchMs: number; composeMs: number; totalMs: number };

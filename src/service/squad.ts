@@ -126,6 +126,12 @@ export interface SquadScore {
   related5: boolean;
   supportScore?: number;
   ms: number;
+  /** The passage the composer cites (or would cite) first holds a gold answer, answered or not: the decision's label. */
+  firstHolds: boolean;
+  /** The decision's features (src/answer/decision.ts). */
+  features?: Record<string, number>;
+  /** While `eval --fit` collects them: every candidate sentence's ranker features and whether it holds a gold answer. */
+  sentences?: { x: number[]; y: boolean }[];
 }
 
 /** The lead as a reader reads it: no citation markers, no "In short:" prefix. */
@@ -157,6 +163,9 @@ export function scoreSquadAnswer(q: SquadQuestion, answer: Answer, passageText: 
     related5: shown.some((c) => holdsGold(passageText(c.id), q.gold)),
     supportScore: answer.supportScore,
     ms: answer.timings.totalMs,
+    firstHolds: answer.decision?.firstPassageId !== undefined && holdsGold(passageText(answer.decision.firstPassageId), q.gold),
+    features: answer.decision?.features,
+    sentences: q.nearMiss ? undefined : answer.decision?.sentences?.map((c) => ({ x: c.x, y: holdsGold(c.text, q.gold) })),
   };
 }
 

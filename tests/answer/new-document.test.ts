@@ -25,7 +25,7 @@ afterAll(async () => {
 it('ask about the new topic cites the new document first, as search ranks it', async () => {
   const top = (await librarian.search('稀土回收', 3))[0];
   expect(top.passage.docId).toMatch(/recycling/);
-  for (const question of ['稀土回收', '稀土回收是什么？']) {
+  for (const question of ['稀土回收的回收率能达到多少？', '哪些地区建设了稀土回收示范线？']) {
     const answer = await librarian.ask(question);
     expect(answer.supported, question).toBe(true);
     expect(answer.citations[0].id, question).toBe(top.passage.id);
