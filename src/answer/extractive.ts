@@ -845,7 +845,7 @@ export async function composeExtractive(input: ComposeInput): Promise<ComposedAn
   // the hard rules, true of any language and document: a number or year the question states is in what is quoted
   // (2019's figure is not 2018's), and a follow-up's own words (那锗呢 → 锗) are in a quote — what it asks is new
   const focusQuoted = !input.focusTerms?.length || chosen.some((c) => input.focusTerms!.some((t) => termMatch(searchKey(t), c.key) >= 1));
-  const supported = chosen.length > 0 && numbersQuoted(profile.numbers, chosen) && focusQuoted && probability >= model.threshold[input.lang === 'en' ? 'en' : 'zh'];
+  const supported = chosen.length > 0 && numbersQuoted(numbersIn(question.replace(NOT_QUESTION_TEXT, ' ')), chosen) && focusQuoted && probability >= model.threshold[input.lang === 'en' ? 'en' : 'zh'];
 
   if (!supported) return { ...noAnswer(input, candidates), supportScore: probability, decision };
   if (profile.asksProvenance) addSourceFootnotes(chosen, candidates, input);
@@ -903,6 +903,9 @@ export async function composeExtractive(input: ComposeInput): Promise<ComposedAn
   const text = answerText(leadText, parts, citations, input.lang);
   return { question: input.question, lead: leadText, parts, text, citations, supported: true, lang: input.lang, related: [], composer: 'extractive', supportScore: probability, decision };
 }
+
+/** Discord mentions, channel links and web addresses carry digits that are no number the question states. */
+const NOT_QUESTION_TEXT = /<[@#][!&]?\d+>|<a?:\w+:\d+>|https?:\/\/\S+/gu;
 
 /** Every number the question states (2019, 41.6%) is written in a quoted passage, in Arabic or Chinese numerals (百日, 二〇一九). */
 function numbersQuoted(numbers: string[], chosen: Candidate[]): boolean {

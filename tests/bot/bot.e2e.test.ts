@@ -228,7 +228,7 @@ describe('Discord bot against a local Discord-compatible server', () => {
   it('a mention is answered in a new thread, and a follow-up there carries the context over', async () => {
     const user = makeUser();
     const since = server.calls.length;
-    const mention = guildMessage(server, user, `<@${server.applicationId}> 美国对华关键矿物供应链脱钩的手段有哪些？`, { mentionBot: true });
+    const mention = guildMessage(server, user, `<@${server.applicationId}> 美国如何用关键矿物供应链联盟对华脱钩？`, { mentionBot: true });
     server.dispatch('MESSAGE_CREATE', mention);
     const threadCall = await server.waitForCall((c) => c.method === 'POST' && c.path === `/channels/${server.channelId}/messages/${mention.id}/threads`, { since });
     const threadId = [...server.threads.keys()].at(-1)!;
