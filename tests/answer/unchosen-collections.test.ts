@@ -66,10 +66,11 @@ describe('a collection on another subject (tidal and wave energy), seed document
 describe('samples of the external sets (fitting parts), every 4th article left out as a near miss', () => {
   // [sample, its English questions, first citation, lead, related@5, near misses refused] floors
   const samples: [string, string | undefined, number, number, number, number][] = [
-    ['cmrc2018-fit-sample.json', undefined, 0.7, 0.3, 0.9, 0.6],
-    ['drcd-fit-sample.json', undefined, 0.7, 0.33, 0.85, 0.65],
-    ['xquad-fit-sample.zh.json', undefined, 0.45, 0.18, 0.87, 0.65],
-    ['xquad-fit-sample.zh.json', 'xquad-fit-sample.en.json', 0.35, 0.15, 0.78, 0.4],
+    // raised when the fitted decision landed (measured 83/44/100/74, 88/46/97/100, 84/49/97/88, 44/25/87/92 %)
+    ['cmrc2018-fit-sample.json', undefined, 0.73, 0.34, 0.9, 0.6],
+    ['drcd-fit-sample.json', undefined, 0.78, 0.36, 0.87, 0.85],
+    ['xquad-fit-sample.zh.json', undefined, 0.74, 0.39, 0.87, 0.75],
+    ['xquad-fit-sample.zh.json', 'xquad-fit-sample.en.json', 0.34, 0.15, 0.77, 0.8],
   ];
   it.each(samples)('%s (questions %s): first citation, lead, related@5 and refusals above their floors', async (file, questions, first, lead, related, refused) => {
     const run = await runSquad({
