@@ -242,8 +242,11 @@ async function scoreSentences(input: ComposeInput, gathered: Gathered[], profile
   const questionKey = /\p{Script=Han}/u.test(input.question) ? searchKey(input.question) : `${searchKey(input.question)} ${profile.terms.join(' ')}`;
   const chars = questionChars(questionKey, raw.map((r) => r.key));
   const typed = intent.type !== 'what' && intent.type !== 'compare';
+  const numbersOf = raw.map((r) => numbersIn(r.text));
+  const samePassage = new Map<string, number[]>();
+  raw.forEach((r, i) => samePassage.set(r.passage.id, [...(samePassage.get(r.passage.id) ?? []), i]));
   const candidates = raw.map((r, i) => {
-    const nums = numbersIn(r.text);
+    const nums = numbersOf[i];
     const covers = new Set<string>();
     let matched = 0;
     for (const it of items) {
@@ -253,7 +256,7 @@ async function scoreSentences(input: ComposeInput, gathered: Gathered[], profile
         if (m >= 1) covers.add(it.id);
       }
     }
-    const window = raw.filter((o) => o.passage.id === r.passage.id && Math.abs(o.index - r.index) <= 1);
+    const window = samePassage.get(r.passage.id)!.filter((j) => Math.abs(raw[j].index - r.index) <= 1);
     const features = ranker || sentenceTraces.on
       ? sentenceVector(
           sentenceFeatures({
@@ -262,7 +265,7 @@ async function scoreSentences(input: ComposeInput, gathered: Gathered[], profile
             passage: r.passage,
             itemCoverage: matched / totalWeight,
             passageCoverage: passageCover.get(r.passage.id) ?? 0,
-            windowCoverage: weighted(window.map((o) => o.key).join(''), window.flatMap((o) => numbersIn(o.text))),
+            windowCoverage: weighted(window.map((j) => raw[j].key).join(''), window.flatMap((j) => numbersOf[j])),
             rank: r.rank,
             scoreRatio: r.score / bestScore,
             holdsType: typed ? holdsAnswerType(intent.type, r.text) : undefined,
@@ -511,11 +514,7 @@ export interface SupportSignals {
   answerType: boolean;
   /** Best share of distinctive items in a passage whose sentence holds the asked-for figure or date. */
   typedDistinctive: number;
-  /** Every year of the question occurs in a quoted passage. */
-  yearsFound: boolean;
   missingNames: string[];
-  /** Coverage when none of the old hand rules fails (a missing name or year, no figure about what was asked), else 0: kept for `eval --answers` curves; the decision reads the signals themselves. */
-  score: number;
 }
 
 const YEAR_IN_QUESTION = /(?:1[89]|20)\d{2}/g;
@@ -704,8 +703,6 @@ function supportSignals(chosen: Candidate[], candidates: Candidate[], items: Ite
   // where something is, or comes from, is answered by a sentence that says so (分布在, 来自, 位于 …)
   const located = intent.type !== 'where' || multiPart || chosen.some((c) => holdsAnswerType('where', c.text));
   const answerType = typedDistinctive > TYPED_MIN_DISTINCTIVE && listed && named && located;
-  const quotedPassages = [...new Set(chosen.map((c) => c.passage))];
-  const yearsFound = years.every((y) => quotedPassages.some((p) => p.text.normalize('NFKC').includes(y)));
   const missing = [...missingNames(profile, [...new Set(candidates.map((c) => c.passage))], expansionGroups), ...profile.unknownKinds];
   // a rare subject (韩国 in 韩国对中国石墨出口实施了哪些管制措施) must be in a quoted sentence: sentences about
   // what someone else did do not answer
@@ -714,9 +711,7 @@ function supportSignals(chosen: Candidate[], candidates: Candidate[], items: Ite
   // …or in the sentence a quoted one refers back to (…百日评估》。该评估报告指出 …)
   const refersBack = (c: Candidate) => REFERS_BACK.test(c.text) && around(c, -1, -1).some(holdsSubject);
   if (subject && subjectItem?.distinctive && !chosen.some((c) => holdsSubject(c) || refersBack(c))) missing.push(subject[0]);
-  // a failed hard rule scores 0: the curve in `eval --answers` then shows what the threshold alone decides
-  const score = missing.length === 0 && yearsFound && answerType ? cover : 0;
-  return { coverage: cover, answerType, typedDistinctive, yearsFound, missingNames: missing, score };
+  return { coverage: cover, answerType, typedDistinctive, missingNames: missing };
 }
 
 /** Sides a quote belongs to in a comparison (US/China …, or the documents), by the side's words in it. */

@@ -15,7 +15,7 @@ import { chooseThreshold, curve, fitBoosted, fitSoftmaxRanker, type Example } fr
 import { createLibrarian } from '../service/librarian.js';
 import { summariseSquad, type SquadPart, type SquadRow } from '../service/squad.js';
 import { progressReporter } from './progress.js';
-import { runSquad } from './squad.js';
+import { runSquad, withFileStore } from './squad.js';
 
 /** The share of near misses the product means to refuse, per asker's language: where the threshold is read off the curve. */
 export const REFUSE_TARGET = { zh: 0.9, en: 0.9 };
@@ -126,7 +126,8 @@ async function collect(runs: ExternalRun[], corpusDir: string, seedFiles: string
       rankings: result.scores.flatMap((s) => (s.sentences ? [s.sentences] : [])),
     });
   }
-  sources.push(await seedCollected(corpusDir, seedFiles));
+  // what is fitted on is built in temporary folders with the file store, never published (also with DATABASE_URL)
+  sources.push(await withFileStore(() => seedCollected(corpusDir, seedFiles)));
   return sources;
 }
 
@@ -155,9 +156,6 @@ export async function runFit(options: { external: string; corpusDir: string; eva
     .map((f) => join(options.evalDir, f));
   const out = options.out ?? DECISION_MODEL_FILE;
   const current = currentModel(out);
-  // what is fitted on is built in temporary folders with the file store, never published (also with DATABASE_URL)
-  delete process.env.DATABASE_URL;
-  delete process.env.VECTOR_STORE;
   const progress = progressReporter();
   let sources: Collected[];
   let ranker: LinearModel;

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UserInputError } from '../core/errors.js';
 import { createLibrarian } from '../service/librarian.js';
-import { formatSquadTable, parseSquad, scoreSquadAnswer, selectSquad, squadThresholdCurve, summariseSquad, writeSquadCorpus, type SquadPart, type SquadScore } from '../service/squad.js';
+import { formatSquadTable, parseSquad, scoreSquadAnswer, selectSquad, squadThresholdCurve, summariseSquad, writeSquadCorpus, type SquadPart, type SquadScore, type SquadSelection } from '../service/squad.js';
 import { progressReporter } from './progress.js';
 
 export interface SquadOptions {
@@ -39,32 +39,46 @@ export async function runSquad(options: SquadOptions, onProgress?: (stage: strin
   const selection = selectSquad(articles, { part: options.part, leaveOutEvery: options.leaveOutEvery, parallel });
   if (selection.documents.length === 0) throw new UserInputError(`${options.squad}: no article falls in the ${options.part} part`);
   const root = options.workDir ?? mkdtempSync(join(tmpdir(), 'lodestone-squad-'));
-  // the collection is a measuring stick, never a published generation: the file store, even with DATABASE_URL
+  try {
+    return await withFileStore(() => askSquad(root, selection, onProgress, onWarning));
+  } finally {
+    if (!options.workDir) rmSync(root, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Runs `work` with the file store: a collection built to measure is never a published generation, also when
+ * DATABASE_URL (or VECTOR_STORE) is set for the rest of the process.
+ */
+export async function withFileStore<T>(work: () => Promise<T>): Promise<T> {
   const saved = { url: process.env.DATABASE_URL, vector: process.env.VECTOR_STORE };
   delete process.env.DATABASE_URL;
   delete process.env.VECTOR_STORE;
   try {
-    const corpusDir = join(root, 'corpus');
-    rmSync(corpusDir, { recursive: true, force: true });
-    writeSquadCorpus(corpusDir, selection.documents);
-    const started = performance.now();
-    const librarian = await createLibrarian({ corpusDir, indexDir: join(root, 'index'), composer: null, onProgress, onWarning });
-    const ingestSeconds = (performance.now() - started) / 1000;
-    try {
-      const scores: SquadScore[] = [];
-      for (const [i, q] of selection.questions.entries()) {
-        const answer = await librarian.ask(q.question);
-        scores.push(scoreSquadAnswer(q, answer, (id) => librarian.passage(id)?.text ?? ''));
-        onProgress?.('asking', i + 1, selection.questions.length);
-      }
-      return { scores, documents: selection.documents.length, ingestSeconds };
-    } finally {
-      await librarian.close();
-    }
+    return await work();
   } finally {
     if (saved.url !== undefined) process.env.DATABASE_URL = saved.url;
     if (saved.vector !== undefined) process.env.VECTOR_STORE = saved.vector;
-    if (!options.workDir) rmSync(root, { recursive: true, force: true });
+  }
+}
+
+async function askSquad(root: string, selection: SquadSelection, onProgress?: (stage: string, done: number, total: number) => void, onWarning?: (m: string) => void): Promise<SquadRun> {
+  const corpusDir = join(root, 'corpus');
+  rmSync(corpusDir, { recursive: true, force: true });
+  writeSquadCorpus(corpusDir, selection.documents);
+  const started = performance.now();
+  const librarian = await createLibrarian({ corpusDir, indexDir: join(root, 'index'), composer: null, onProgress, onWarning });
+  const ingestSeconds = (performance.now() - started) / 1000;
+  try {
+    const scores: SquadScore[] = [];
+    for (const [i, q] of selection.questions.entries()) {
+      const answer = await librarian.ask(q.question);
+      scores.push(scoreSquadAnswer(q, answer, (id) => librarian.passage(id)?.text ?? ''));
+      onProgress?.('asking', i + 1, selection.questions.length);
+    }
+    return { scores, documents: selection.documents.length, ingestSeconds };
+  } finally {
+    await librarian.close();
   }
 }
 

@@ -90,7 +90,10 @@ export function selectSquad(articles: SquadArticle[], options: { part: SquadPart
 
 function majorityLang(questions: string[]): QuestionLang {
   const counts = new Map<QuestionLang, number>();
-  for (const q of questions) counts.set(detectLang(q), (counts.get(detectLang(q)) ?? 0) + 1);
+  for (const q of questions) {
+    const lang = detectLang(q);
+    counts.set(lang, (counts.get(lang) ?? 0) + 1);
+  }
   return [...counts].sort((a, b) => b[1] - a[1])[0]?.[0] ?? 'zh-Hans';
 }
 
