@@ -21,7 +21,7 @@ import { runSquad, withFileStore } from './squad.js';
 export const REFUSE_TARGET = { zh: 0.9, en: 0.9 };
 
 /** The seed set written last and unseen: read to report, never fitted on. */
-export const HELD_OUT_SEED_SETS = ['fresh8.jsonl'];
+export const HELD_OUT_SEED_SETS = ['fresh8.jsonl', 'fresh9.jsonl'];
 
 interface ExternalRun {
   name: string;
