@@ -1,22 +1,14 @@
+import { cue, ordinalFamilies } from '../text/lang.js';
 import type { Sentence } from '../text/sentences.js';
 
 /**
  * Ordinal marker families of Chinese enumerations. An answer that quotes one item of an enumeration quotes
  * the others too (and the sentence that introduces them): a list cut after its first item misleads.
  */
-const FAMILIES: string[][] = [
-  ['一是', '二是', '三是', '四是', '五是', '六是'],
-  ['其一', '其二', '其三', '其四', '其五'],
-  ['其壹', '其贰', '其叁', '其肆', '其伍'],
-  ['其壹', '其貳', '其參', '其肆', '其伍'],
-  ['第一', '第二', '第三', '第四', '第五', '第六'],
-  ['（1）', '（2）', '（3）', '（4）', '（5）', '（6）'],
-  ['(1)', '(2)', '(3)', '(4)', '(5)', '(6)'],
-  ['首先', '其次', '再次', '最后'],
-];
+const FAMILIES: string[][] = ordinalFamilies();
 
 /** A sentence that announces what follows ("主要表现为两方面：", "…包括以下…"): it needs the next sentence. */
-const INTRODUCES = /[：:]\s*$|如下|以下几|以下方面|[两兩二三四五六七八九十几幾]个?方面[：:。]?$|主要表现为|主要表現為|包括[：:]?$/u;
+const INTRODUCES = cue('introducesList');
 
 /** The family and position of the first ordinal marker a sentence carries (at its start or after a colon/comma). */
 export function ordinalIn(text: string): { family: number; position: number } | undefined {
@@ -37,7 +29,7 @@ export function ordinalIn(text: string): { family: number; position: number } | 
 /** A sentence that starts with the first item of an enumeration (其壹,… 一是…): the one before introduces it. */
 export function opensEnumeration(text: string): boolean {
   const o = ordinalIn(text);
-  return o !== undefined && o.position === 0 && /^\s*[（(]?\s*(?:一是|其[一壹]|第一|1\s*[）)]|首先)/u.test(text);
+  return o !== undefined && o.position === 0 && cue('firstOrdinal').test(text);
 }
 
 /** How many ordinal items of one family a single sentence holds (一是…二是…三是… in one sentence). */

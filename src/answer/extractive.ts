@@ -1,7 +1,7 @@
 import type { ExpansionGroup } from '../glossary/glossary.js';
 import { bigrams } from '../glossary/similarity.js';
 import type { Passage } from '../core/passage.js';
-import { searchKey, toSimplified } from '../text/searchKey.js';
+import { searchKey, toSimplified, toTraditional } from '../text/searchKey.js';
 import { contentTerms, numbersIn } from '../text/segment.js';
 import { chineseNumbersIn } from '../text/numerals.js';
 import type { Answer, AnswerPart, Citation, QuestionLang, ScoredPassage } from '../core/answer.js';
@@ -11,7 +11,9 @@ import { nameMatch, profileQuestion, PROVENANCE, QUESTION_FRAME_WORDS, termMatch
 import { splitSentences } from '../text/sentences.js';
 import { clipChars } from '../text/clip.js';
 import { sameNumber } from './citationCheck.js';
-import { holdsAnswerType, MONEY_FIGURE, MONEY_NOUN, questionIntent, SHARE_FIGURE, SIDES, type QuestionIntent } from './intent.js';
+import { holdsAnswerType, isMoneyNoun, MONEY_FIGURE, questionIntent, SHARE_FIGURE, type QuestionIntent } from './intent.js';
+import { cue, pattern } from '../text/lang.js';
+import { isPlaceName } from '../text/gazetteer.js';
 import { answerUnit, opensEnumeration, ordinalIn } from './answerUnit.js';
 import { buildLead, listItems } from './lead.js';
 import { answerProbability, decisionModel, linearLogit, sentenceTraces, sentenceVector } from './decision.js';
@@ -163,7 +165,7 @@ function hanCount(text: string): number {
 }
 
 /** A bibliography entry or bare link: worth quoting only when the question asks for a source. */
-const BIBLIOGRAPHY = /https?:\/\/|www\.|\bet al\.|[,，]\s*[”"]|访问时间|訪問時間|\bVol\.\s*\d|\bpp\.\s*\d|\bNo\.\s*\d|参见|參見|转引自|轉引自|出版社|[载載]《[^》]+》[，,]\s*\d{4}\s*年第|第\s*\d+[—–-]\d+\s*[页頁]/i;
+const BIBLIOGRAPHY = cue('bibliography');
 
 /** Gather passages to quote from: the top results plus the footnotes the top paragraphs link to. */
 /** A passage that is nothing but a reference (author, “title,” URL, 载《…》第 5 期): it answers only "where from". */
@@ -532,10 +534,10 @@ const TYPED_MIN_DISTINCTIVE = 0.5;
  */
 function askedNounForms(noun: string | undefined, profile: QuestionProfile, expansionGroups: ExpansionGroup[] = []): string[][] | undefined {
   // (money is checked as a sum of money: intent.asksMoney)
-  if (!noun || MONEY_NOUN.test(noun)) return undefined;
+  if (!noun || isMoneyNoun(noun)) return undefined;
   if (/\p{Script=Han}/u.test(noun)) {
     // each part (锂 and 钴 of 锂和钴), written as the question does or as a form of its group (矽锭 → 硅锭)
-    const parts = noun.split(/[和与及、]/u).filter((part) => part.length > 0).map((part) => searchKey(part));
+    const parts = noun.split(pattern('zh', 'nounParts')).filter((part) => part.length > 0).map((part) => searchKey(part));
     return parts.map((part) => [part, ...(profile.groups.find((g) => g.includes(part)) ?? [])]);
   }
   const stem = [...contentTerms(noun)][0];
@@ -557,12 +559,12 @@ function askedObjectTerms(object: string | undefined, profile: QuestionProfile, 
   if (!object) return [];
   if (/\p{Script=Han}/u.test(object)) {
     const key = searchKey(object);
-    return profile.groups.filter((g) => g.some((t) => /\p{Script=Han}/u.test(t) && key.includes(t)) && !g.some((t) => COUNTRY.test(t)));
+    return profile.groups.filter((g) => g.some((t) => /\p{Script=Han}/u.test(t) && key.includes(t)) && !g.some(isPlaceName));
   }
   const words = [...contentTerms(object)];
   return words
     .map((w) => formsOfWord(w, expansionGroups).map((f) => searchKey(f)))
-    .filter((forms) => forms.length > 0 && !forms.some((f) => COUNTRY.test(f)));
+    .filter((forms) => forms.length > 0 && !forms.some(isPlaceName));
 }
 
 /**
@@ -570,7 +572,7 @@ function askedObjectTerms(object: string | undefined, profile: QuestionProfile, 
  * with its forms; not a year or frame word. In English, the first phrase the glossary bridges.
  */
 function questionSubject(question: string, profile: QuestionProfile, expansionGroups: ExpansionGroup[] = []): string[] | undefined {
-  const key = searchKey(question).replace(/^\s*(?:(?:1[89]|20)\d{2}\s*年)?/u, '');
+  const key = searchKey(question).replace(pattern('zh', 'leadingYear'), '');
   // (not a verb or preposition the passages do not write: 按现在…, 照…)
   if (/^\p{Script=Han}/u.test(key)) return profile.groups.find((g) => g.some((t) => /\p{Script=Han}/u.test(t) && key.startsWith(t)) && !g.every((t) => profile.soft.has(t)));
   // the sentence that asks, not a preamble ("I keep hearing about friend-shoring. Which countries …?")
@@ -585,13 +587,13 @@ function questionSubject(question: string, profile: QuestionProfile, expansionGr
 }
 
 /** A sentence that opens by pointing back at what the one before named (该评估, 这一法案, 此类). */
-const REFERS_BACK = /^[\s“"（(]*(?:该|該|上述|(?:这|這|此)(?!外|前|后|後|时|時|样|樣))/u;
+const REFERS_BACK = new RegExp(`^[\\s“"（(]*(?:${cue('refersBack').source})`, 'u');
 
 /** A name in a text: a title, a quoted term, a Latin word or acronym. */
 const NAME_IN_TEXT = /《[^》]{2,40}》|“[^”]{2,20}”|"[^"]{2,20}"|「[^」]{2,20}」|\b[A-Z]{2,}[A-Za-z0-9-]*\b|\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+\b/gu;
 
 /** Two items joined in one clause (无钴电池和固态设计的下一代锂电池, 监控与梗阻制造). */
-const TWO_ITEMS = /(?:^|[，,：:；;是有为即如括])[^，,。；;：:]{1,24}(?:和(?![平谐])|(?<!参|给)与|與|(?<!以)及(?!时|早)|以及)[^，,。；;：:]{1,24}(?:[，,。；;]|等|$)/u;
+const TWO_ITEMS = cue('twoItems');
 
 /** Each clause of a sentence that holds a share, with the sentence's opening clause, in search-key form. */
 function shareClauses(text: string): string[] {
@@ -606,10 +608,10 @@ function shareClauses(text: string): string[] {
 function shareSubject(question: string, profile: QuestionProfile): string[][] {
   const key = searchKey(question);
   // 占 the verb (X 占全球多少), not the noun 占比, whose phrase may hold verbs of its own (要求…来自…的比例)
-  const clause = key.split(/[，,；;。？?]/u).find((part) => /占(?!比)/u.test(part));
-  const before = clause?.match(/^(.{2,30}?)(?:在全球|在世界|在全世界)?(?:所)?占(?!比)/u)?.[1];
+  const clause = key.split(/[，,；;。？?]/u).find((part) => pattern('zh', 'shareVerb').test(part));
+  const before = clause?.match(pattern('zh', 'shareSubject'))?.[1];
   // from the last list mark or question word on (…从哪些国家进口、回收 → 回收)
-  const subject = before?.split(/、|哪些|哪个|哪/u).pop();
+  const subject = before?.split(pattern('zh', 'subjectStart')).pop();
   if (!subject || !/\p{Script=Han}/u.test(subject)) return [];
   const han = (t: string) => /\p{Script=Han}/u.test(t);
   // groups written inside the subject (not a term that runs on past it, as 产量占全球 does)
@@ -618,12 +620,6 @@ function shareSubject(question: string, profile: QuestionProfile): string[][] {
   const longer = (t: string) => inside.some((g) => g.some((u) => u !== t && u.length > t.length && u.includes(t)));
   return inside.filter((g) => !g.every((t) => !han(t) || longer(t)));
 }
-
-/** An English country name (not its adjective: "Latin American countries" are no figure of the United States). */
-const COUNTRY_NAME = /^(?:us|u\.s\.|usa|united states|america|china|japan|south korea|korea|canada|australia|eu|european union|india|russia|mexico|germany|france|uk|britain|chile|indonesia)$/;
-
-/** Countries and their adjectives name whose figure it is, not what it is about (美国 in 对美国锂矿的投资). */
-const COUNTRY = /^(?:中国|美国|日本|韩国|加拿大|澳大利亚|欧盟|英国|法国|德国|印度|俄罗斯|墨西哥|中方|美方|us|中|美)$/u;
 
 function supportSignals(chosen: Candidate[], candidates: Candidate[], items: Item[], profile: QuestionProfile, intent: QuestionIntent, question: string, expansionGroups?: ExpansionGroup[]): SupportSignals {
   const cover = coverage(chosen, items);
@@ -645,7 +641,7 @@ function supportSignals(chosen: Candidate[], candidates: Candidate[], items: Ite
   const shareOf = multiPart ? [] : shareSubject(question, profile);
   // an English question's countries (How many … does China have?) are beside its figure: the passages write
   // whose figure it is in the sentence or the one before
-  const countries = /\p{Script=Han}/u.test(question) || multiPart ? [] : (expansionGroups ?? []).filter((g) => COUNTRY_NAME.test(g.source)).map((g) => profile.groups.find((pg) => g.forms.some((f) => pg.includes(searchKey(f))))).filter((g): g is string[] => g !== undefined);
+  const countries = /\p{Script=Han}/u.test(question) || multiPart ? [] : (expansionGroups ?? []).filter((g) => /[a-z]/.test(g.source) && isPlaceName(g.source)).map((g) => profile.groups.find((pg) => g.forms.some((f) => pg.includes(searchKey(f))))).filter((g): g is string[] => g !== undefined);
   const years = [...new Set(question.normalize('NFKC').match(YEAR_IN_QUESTION) ?? [])];
   for (const c of chosen) {
     if (typed.length === 0 || !typed.some((t) => holdsAnswerType(t, c.text))) continue;
@@ -678,7 +674,7 @@ function supportSignals(chosen: Candidate[], candidates: Candidate[], items: Ite
   // only names the group (五眼联盟, 五点计划) or counts it (有 14 种) lists nothing
   // a count asked for (哪五点, 哪几个国家, which 14 minerals) wants the run of items, not two joined by 和
   // (two items are A和B: 哪两个国家 → 加拿大和墨西哥)
-  const counted = /哪\s*(?:[3-9]|(?!(?:1[89]|20)\d{2})\d{2,}|[三四五六七八九十几]+)|\bwhich\s+(?:[3-9]|(?!(?:1[89]|20)\d{2}\b)\d{2,}|three|four|five|six|seven|eight|nine|ten)\b/iu.test(searchKey(question));
+  const counted = cue('askCounted').test(searchKey(question));
   const enumerates = (c: Candidate) =>
     listItems(c.text).length >= 2 ||
     ordinalIn(c.text) !== undefined ||
@@ -691,7 +687,7 @@ function supportSignals(chosen: Candidate[], candidates: Candidate[], items: Ite
   // …beside the thing named (传输系统 in 传输系统叫什么名字), not anywhere in the sentence
   const gap = (a0: number, a1: number, b0: number, b1: number) => (a0 >= b1 ? a0 - b1 : b0 >= a1 ? b0 - a1 : 0);
   const asked = searchKey(question);
-  const head = searchKey(question).match(/(\p{Script=Han}{2})(?:到底|究竟)?(?:叫什么|叫甚么|的名字|的名称|名字|名称)/u)?.[1];
+  const head = searchKey(question).match(pattern('zh', 'namedHead'))?.[1];
   const nameBeside = (c: Candidate) => {
     const text = toSimplified(c.text.normalize('NFKC'));
     const at = head ? [...text.matchAll(new RegExp(head, 'gu'))].map((m) => m.index!) : [];
@@ -726,7 +722,17 @@ function comparisonSides(intent: QuestionIntent, input: ComposeInput): Side[] {
     const docs = [...new Set(input.results.map((r) => r.passage.docId))];
     return docs.map((docId) => ({ heading: `${input.shortNameOf?.(docId) ?? input.titleOf(docId)}${input.lang === 'en' ? ':' : '：'}`, test: (c: Candidate) => c.passage.docId === docId }));
   }
-  return intent.sides.map((s) => ({ heading: SIDES[s].heading[input.lang], test: (c: Candidate) => SIDES[s].inPassage.test(c.key) }));
+  const colon = input.lang === 'en' ? ':' : '：';
+  return intent.sides.map((side) => {
+    const name = typeof side.label === 'string' ? sideName(side.label, input) : side.label[input.lang];
+    return { heading: `${name}${colon}`, test: (c: Candidate) => side.test(c.key) };
+  });
+}
+
+/** A side the question names in its own words, as the reader should see it (its English name for an English reader). */
+function sideName(label: string, input: ComposeInput): string {
+  if (input.lang === 'en') return input.englishName?.(label) ?? label;
+  return input.lang === 'zh-Hant' ? toTraditional(label) : label;
 }
 
 /** Makes sure each side of a comparison has a quote when the candidates hold one (the best for that side). */
@@ -766,27 +772,8 @@ function differingFigures(sides: Side[], quoted: Candidate[], intent: QuestionIn
   const [a, b] = figures;
   if (a.figures.some((x) => b.figures.some((y) => sameNumber(x, y)))) return undefined;
   const list = (f: { name: string; figures: string[] }) => `${f.name}${lang === 'en' ? ': ' : '：'}${f.figures.slice(0, 3).join(lang === 'en' ? ', ' : '、')}`;
-  switch (lang) {
-    case 'en':
-      return `(The two documents give different ${wantsDate ? 'dates' : 'figures'} — ${list(a)}; ${list(b)}. Check what each refers to.)`;
-    case 'zh-Hant':
-      return `（兩篇文獻給出的${wantsDate ? '時間' : '數字'}不同——${list(a)}；${list(b)}。請核對各自所指。）`;
-    default:
-      return `（两篇文献给出的${wantsDate ? '时间' : '数字'}不同——${list(a)}；${list(b)}。请核对各自所指。）`;
-  }
+  return phrasesFor(lang).differingFigures(wantsDate, list(a), list(b));
 }
-
-export const NO_SIDE_PASSAGE: Record<QuestionLang, string> = {
-  'zh-Hans': '（文献中没有关于这一方的段落。）',
-  'zh-Hant': '（文獻中沒有關於這一方的段落。）',
-  en: '(No passage in the documents covers this side.)',
-};
-
-export const NEUTRAL_LEAD: Record<QuestionLang, string> = {
-  'zh-Hans': '文献原文如下：',
-  'zh-Hant': '文獻原文如下：',
-  en: 'From the documents (quoted in the original Chinese):',
-};
 
 /** English names of glossary terms in a quote: `金属北约 = "Metals NATO"`; not a quote, no [n]. */
 function glossLine(text: string, input: ComposeInput): string | undefined {
@@ -874,7 +861,7 @@ export async function composeExtractive(input: ComposeInput): Promise<ComposedAn
     for (const side of sides) {
       parts.push({ kind: 'heading', text: side.heading });
       const mine = groups.flat().filter((c) => !placed.has(c) && side.test(c));
-      if (mine.length === 0) parts.push({ kind: 'prose', text: NO_SIDE_PASSAGE[input.lang] });
+      if (mine.length === 0) parts.push({ kind: 'prose', text: phrasesFor(input.lang).noSidePassage });
       for (const c of mine) {
         placed.add(c);
         pushQuote(c);
@@ -894,7 +881,7 @@ export async function composeExtractive(input: ComposeInput): Promise<ComposedAn
     { intent, question, lang: input.lang, englishName: input.englishName },
     profile.terms,
   );
-  const leadText = intent.type === 'compare' || !lead ? NEUTRAL_LEAD[input.lang] : lead.text;
+  const leadText = intent.type === 'compare' || !lead ? phrasesFor(input.lang).neutralLead : lead.text;
   const text = answerText(leadText, parts, citations, input.lang);
   return { question: input.question, lead: leadText, parts, text, citations, supported: true, lang: input.lang, related: [], composer: 'extractive', supportScore: probability, decision };
 }

@@ -3,6 +3,8 @@ import { searchKey, toSimplified, toTraditional } from '../text/searchKey.js';
 import { numbersIn } from '../text/segment.js';
 import { holdsAnswerType, MONEY_FIGURE, SHARE_FIGURE, type QuestionIntent } from './intent.js';
 import { ordinalIn } from './answerUnit.js';
+import { phrasesFor } from './messages.js';
+import { cue, forms, pattern, patternTemplate, value } from '../text/lang.js';
 
 /** A quoted sentence the lead may draw on, with the [n] of its passage and the passage's whole text. */
 export interface LeadSource {
@@ -31,19 +33,21 @@ export interface Lead {
 
 const LEAD_MAX_CHARS = 160;
 const NUMBER = String.raw`\d+(?:\.\d+)?\s*%?`;
-const NUMBER_LIST = String.raw`${NUMBER}(?:\s*(?:、|,|，|和|及|与)\s*${NUMBER})*`;
-const CHANGE = new RegExp(String.raw`(?:分别)?(?:从|由)(?:\s*\d{4}\s*年的?)?\s*(${NUMBER_LIST})\s*(?:的水平)?(?:大幅|明显|显著|迅速)?(下降|降低|减少|降|下滑|增长|增加|上升|提高|升|扩大)(?:至|到|为)(?:\s*\d{4}\s*年的?)?\s*(${NUMBER_LIST})`, 'u');
+const NUMBER_LIST = String.raw`${NUMBER}(?:\s*(?:${cue('numberJoiner').source})\s*${NUMBER})*`;
+/** "从 A 降至 B" (…分别从 a、b 下降至 c、d): the figures before and after, and the verb between. */
+const CHANGE = new RegExp(patternTemplate('zh', 'changeFigures').replaceAll('{NUMBERS}', NUMBER_LIST), 'u');
 /** A run of list items: X、Y、Z和W (items of 1–14 characters without punctuation). */
 const ITEM = String.raw`[^、，,。；;：:（）()“”"《》\s]{1,14}`;
-const ITEM_RUN = new RegExp(String.raw`(${ITEM}(?:、${ITEM})+(?:(?:和|及|以及|与)${ITEM})?)`, 'gu');
-const NAMED = /《[^》]{2,40}》|[\p{Script=Han}]{2,14}?(?:部|局|署|办公室|辦公室|委员会|委員會|理事会|理事會|机构|機構|银行|銀行|集团|集團|联盟|聯盟|伙伴关系|夥伴關係)/gu;
-const YEAR = /(?:1[89]|20)\d{2}\s*年(?:\s*\d{1,2}\s*月)?(?:\s*\d{1,2}\s*日)?/gu;
-const QUANTITY = /(?:约|近|超过|逾|不到|数|數)?\d+(?:\.\d+)?\s*(?:%|％|万亿美元|萬億美元|亿美元|億美元|美元|万亿|亿|億|万|萬|倍|个百分点|種|种|家|个|個|项|項)|数[十百千]亿美元|數[十百千]億美元|数[十百千]亿|數[十百千]億/gu;
+const ITEM_RUN = new RegExp(String.raw`(${ITEM}(?:、${ITEM})+(?:(?:${cue('listConjunction').source})${ITEM})?)`, 'gu');
+/** A title, or the name of a body (…部, …委员会, …联盟). */
+const NAMED = new RegExp(`《[^》]{2,40}》|${cue('organisationName').source}`, 'gu');
+const YEAR = pattern('zh', 'dateInText', 'gu');
+const QUANTITY = pattern('zh', 'figureInText', 'gu');
 /** Where a list starts: after a verb or preposition that introduces it. */
-const LIST_START = /^(?:.*?(?:与|和|对|向|在|包括|包含|如|是|为|為|即|由|有|以|将|將|从|從|主要分布在|集中在|来自|來自|分布在))?/u;
+const LIST_START = pattern('zh', 'listStart');
 
 /** An ordinal marker and the item it introduces, up to the first comma or stop. */
-const ORDINAL_ITEM = /(?:一是|二是|三是|四是|五是|六是|其[一二三四五壹贰貳叁參肆伍]|第[一二三四五六]|（\d）|\(\d\)|首先|其次|再次|最后|最後)[，,：:\s]*([^，,；;。]{2,40})/gu;
+const ORDINAL_ITEM = pattern('zh', 'ordinalItem', 'gu');
 
 function clauses(sentence: string): string[] {
   return sentence
@@ -60,7 +64,7 @@ function splitItems(run: string): string[] {
   const parts = run.split('、').map((p) => p.trim());
   // only the last item carries the conjunction (… 柔性制造和先进材料); 信息与通信 inside a list stays whole
   const last = parts.pop() ?? '';
-  const m = last.match(/^(.+?)(?:以及|和|及)(.+)$/u);
+  const m = last.match(new RegExp(`^(.+?)(?:${cue('listConjunction').source})(.+)$`, 'u'));
   const tail = m ? [m[1], m[2]] : [last];
   return [...parts, ...tail].filter(Boolean);
 }
@@ -83,7 +87,7 @@ export function listItems(sentence: string): string[] {
       const items = splitItems(run);
       // the last item often runs into the rest of the clause (欧盟建立“… → 欧盟): cut at a verb
       const last = items[items.length - 1];
-      if (last) items[items.length - 1] = last.replace(/(?:等|建立|五个|四个|三个|两个|行业|为代表|组成|签署|加入|在内|进口|的).*$/u, '') || last;
+      if (last) items[items.length - 1] = last.replace(pattern('zh', 'listItemTail'), '') || last;
       if (items.length > best.length && items.every((i) => [...i].length <= 14)) best = items.filter(Boolean);
     }
   }
@@ -106,7 +110,7 @@ function changeLead(source: LeadSource, ctx: LeadContext): Lead | undefined {
   const from = numbersIn(m[1]);
   const to = numbersIn(m[3]);
   if (from.length === 0 || from.length !== to.length) return undefined;
-  const falling = /下降|降低|减少|降|下滑/u.test(m[2]);
+  const falling = cue('falling').test(m[2]);
   const items = listItems(source.text.slice(0, m.index));
   const qKey = searchKey(ctx.question);
   let picks = from.map((_, i) => i);
@@ -122,14 +126,8 @@ function changeLead(source: LeadSource, ctx: LeadContext): Lead | undefined {
     const diff = formatNumber(Math.abs(a.value - b.value));
     computed.push(diff);
     const name = items.length === from.length ? items[i] : '';
-    if (ctx.lang === 'en') {
-      const label = name ? `${ctx.englishName?.(name) ?? name}: ` : '';
-      return `${label}from ${formatNumber(a.value)}${unitA} to ${formatNumber(b.value)}${unitA}, ${falling ? 'down' : 'up'} ${diff}${a.percent ? ' percentage points' : ''}`;
-    }
-    const verb = falling ? '降至' : '升至';
-    const delta = falling ? '下降' : '上升';
-    const points = a.percent ? (ctx.lang === 'zh-Hant' ? ' 個百分點' : ' 个百分点') : '';
-    return `${name}从 ${formatNumber(a.value)}${unitA} ${verb} ${formatNumber(b.value)}${unitA}，${delta} ${diff}${points}`;
+    const label = ctx.lang === 'en' && name ? (ctx.englishName?.(name) ?? name) : name;
+    return phrasesFor(ctx.lang).change(label, `${formatNumber(a.value)}${unitA}`, `${formatNumber(b.value)}${unitA}`, falling, diff, a.percent);
   });
   const fragments = picks.slice(0, 3).flatMap((i) => [from[i], to[i], ...(items.length === from.length ? [items[i]] : [])]);
   let text = phrases.join(ctx.lang === 'en' ? '; ' : '；');
@@ -138,47 +136,33 @@ function changeLead(source: LeadSource, ctx: LeadContext): Lead | undefined {
     text = `${names}${ctx.lang === 'en' ? '. ' : '；'}${text}`;
     fragments.push(...items);
   }
-  if (ctx.lang === 'zh-Hant') text = text.replace(/从/g, '從');
   return { text, n: source.n, fragments, computed };
 }
 
 /** 49.8 亿美元 → 4.98 billion US dollars; 数百亿美元 → tens of billions of US dollars. Never guessed: undefined when unsure. */
 export function englishAmount(raw: string): string | undefined {
-  const t = raw.replace(/\s+/g, '').replace(/億/g, '亿').replace(/萬/g, '万').replace(/數/g, '数');
-  const vague = t.match(/^数([十百千])亿(美元)?$/u);
+  const t = toSimplified(raw.replace(/\s+/g, ''));
+  const vague = t.match(pattern('zh', 'vagueAmount'));
   if (vague) {
     // 数十亿 = several billion; 数百亿 = tens of billions; 数千亿 = hundreds of billions
-    const scale = { 十: 'several billion', 百: 'tens of billions of', 千: 'hundreds of billions of' }[vague[1]]!;
+    const scale = forms('zh', 'vagueAmounts')[vague[1]]?.[0];
+    if (!scale) return undefined;
     return vague[2] ? `${scale} US dollars` : scale.replace(/ of$/, '');
   }
-  const m = t.match(/^(?:约|近|超过|逾|不到)?(\d+(?:\.\d+)?)(%|％|万亿美元|亿美元|美元|万亿|亿|万|倍|个百分点)?$/u);
+  const m = t.match(pattern('zh', 'amount'));
   if (!m) return undefined;
-  const x = Number.parseFloat(m[1]);
-  switch (m[2]) {
-    case undefined:
-      return m[1];
-    case '%':
-    case '％':
-      return `${m[1]}%`;
-    case '万亿美元':
-      return `${formatNumber(x)} trillion US dollars`;
-    case '亿美元':
-      return x >= 10 ? `${formatNumber(x / 10)} billion US dollars` : `${formatNumber(x * 100)} million US dollars`;
-    case '美元':
-      return `${m[1]} US dollars`;
-    case '万亿':
-      return `${formatNumber(x)} trillion`;
-    case '亿':
-      return x >= 10 ? `${formatNumber(x / 10)} billion` : `${formatNumber(x * 100)} million`;
-    case '万':
-      return `${formatNumber(x * 10)} thousand`;
-    case '倍':
-      return `${m[1]} times`;
-    case '个百分点':
-      return `${m[1]} percentage points`;
-    default:
-      return undefined;
-  }
+  if (m[2] === undefined) return m[1];
+  if (m[2] === '%' || m[2] === '％') return `${m[1]}%`;
+  const unit = forms('zh', 'amountUnits')[m[2]];
+  if (!unit) return undefined;
+  // a unit without a scale (倍 → times, 个百分点 → percentage points) is a word after the figure
+  if (unit.length === 1) return `${m[1]} ${unit[0]}`;
+  const [scale, noun] = unit;
+  const n = Number.parseFloat(m[1]) * Number(scale);
+  const words: [number, string][] = [[1e12, 'trillion'], [1e9, 'billion'], [1e6, 'million'], [1e3, 'thousand']];
+  const [size, word] = words.find(([size]) => n >= size && Number(scale) >= 1e4) ?? [1, ''];
+  const figure = size === 1 ? m[1] : formatNumber(n / size);
+  return [figure, word, noun].filter(Boolean).join(' ');
 }
 
 /** Position of the question's asked noun (or its first content word) in a sentence, for choosing the nearest figure. */
@@ -216,7 +200,7 @@ function prefix(ctx: LeadContext): string {
 function askingClause(question: string): string {
   const key = searchKey(question);
   const parts = key.split(/[，,；;。？?！!]/u).filter((p) => p.trim());
-  return parts.find((p) => /多少|几|哪|什么|谁|\b(?:how|what|which|when|who)\b/u.test(p)) ?? key;
+  return parts.find((p) => cue('questionWord').test(p)) ?? key;
 }
 
 /**
@@ -239,7 +223,7 @@ function bestMatch(sentence: string, matches: RegExpMatchArray[], ctx: LeadConte
     const key = searchKey(clauseAround(sentence, m.index!));
     const held = questionTerms.filter((t) => key.includes(t));
     // the noun a figure is of follows it (4%的锂和13%的钴, 88% 的太阳能级多晶硅)
-    const after = searchKey(sentence.slice(m.index! + m[0].length, m.index! + m[0].length + 16)).replace(/^[\s的]+/u, '');
+    const after = searchKey(sentence.slice(m.index! + m[0].length, m.index! + m[0].length + 16)).replace(new RegExp(`^[\\s${value('zh', 'possessive')}]+`, 'u'), '');
     const follows = questionTerms.some((t) => /\p{Script=Han}/u.test(t) && after.startsWith(t)) ? 1 : 0;
     // first the terms of the asking clause, then the noun after the figure, then all
     return held.filter((t) => focus.has(t)).length * 100 + follows * 10 + held.length;
@@ -273,7 +257,7 @@ function dateLead(source: LeadSource, ctx: LeadContext): Lead | undefined {
   const pick = nearest(matches, anchorIn(source.text, ctx));
   if (!pick) return undefined;
   const clause = clauseAround(source.text, pick.index!);
-  if (ctx.lang === 'en') return { text: `${prefix(ctx)}${pick[0].replace(/\s*年.*$/u, '')} — ${clause}`, n: source.n, fragments: [clause], computed: [] };
+  if (ctx.lang === 'en') return { text: `${prefix(ctx)}${pick[0].replace(pattern('zh', 'yearSuffix'), '')} — ${clause}`, n: source.n, fragments: [clause], computed: [] };
   return { text: clause, n: source.n, fragments: [clause], computed: [] };
 }
 
@@ -365,7 +349,7 @@ function clauseLead(source: LeadSource, ctx: LeadContext, questionTerms: string[
   const score = (c: string) => {
     const key = searchKey(c);
     let s = questionTerms.filter((t) => key.includes(t)).length;
-    if (ctx.intent.type === 'why' && /因为|因為|由于|由於|旨在|目的|为了|為了|在于|在於|源于|试图|試圖|反映/u.test(c)) s += 2;
+    if (ctx.intent.type === 'why' && cue('reasonMarker').test(c)) s += 2;
     return s;
   };
   let best = cs[0];
@@ -414,7 +398,7 @@ export function leadIsSupported(lead: Lead, passageText: string): boolean {
 /** Clipped, in the asker's script (the lead is Lodestone's own line; quotes stay in their source's), with its [n]. */
 function finish(lead: Lead, ctx: LeadContext): Lead {
   // a clause lifted from its sentence loses the conjunction that tied it to the one before (但中国产量占…)
-  let text = lead.text.replace(/^(?:但是|但|而且|而|并且|且)(?=\p{Script=Han})/u, '');
+  let text = lead.text.replace(new RegExp(`^(?:${cue('leadingConjunction').source})(?=\\p{Script=Han})`, 'u'), '');
   if ([...text].length > LEAD_MAX_CHARS) text = [...text].slice(0, LEAD_MAX_CHARS - 1).join('') + '…';
   if (ctx.lang === 'zh-Hant') text = toTraditional(text);
   else if (ctx.lang === 'zh-Hans') text = toSimplified(text);

@@ -1,43 +1,20 @@
 import { chineseWords, COMMON_ENGLISH, contentTerms, numbersIn, stemEnglish, STOPWORDS } from '../text/segment.js';
 import { searchKey } from '../text/searchKey.js';
+import { cue, forms, pattern, value, words } from '../text/lang.js';
+import { chineseNumberValue } from '../text/numerals.js';
 import type { ExpansionGroup } from '../glossary/glossary.js';
 
 /**
- * Words that say what kind of answer is wanted rather than what it is about; they would make
- * every sentence look relevant. (STOPWORDS in src/text/segment.ts already drops function words.)
+ * Words that say what kind of answer is wanted rather than what it is about, and words by which a question names
+ * a document ("the paper", 那篇文章): they would make every sentence look relevant. Language data (lang/*.json:
+ * frameWords, documentWords); STOPWORDS in src/text/segment.ts already drops function words.
  */
-export const QUESTION_FRAME_WORDS = new Set([
-  '主要', '分别', '认为', '提出', '方面', '多少', '具体', '指出', '一些', '有关', '关于', '问题', '情况', '各是', '是什么',
-  '哪几', '怎么样', '为何', '作者', '这个', '那个', '其中', '列', '列了', '里列', '表里', '几个', '哪几个', '那么', '还是',
-  'paper', 'article', 'web', 'note', 'notes', 'list', 'listed', 'mention', 'mentioned', 'describe', 'explain', 'say',
-  '表', '它', '它的', '们', '年', '月', '日', '他们', '我们', '呢', '又',
-  'said', 'way', 'ways', 'run', 'through', 'under', 'does', 'did', 'doe', 'give', 'role', 'play', 'status', 'any', 'some',
-  // English words that ask for a figure or frame the sentence, not what it is about ("what share … hold")
-  'share', 'proportion', 'percentage', 'percent', 'amount', 'number', 'money', 'much', 'many', 'hold', 'include',
-  'contain', 'together', 'according', 'updated', 'current', 'currently', 'time', 'expect', 'expected', 'plan', 'intend',
-  // the same in Chinese: verbs of saying and reaching a figure, and "now"
-  '提到', '提及', '说', '称', '达到', '要', '将', '现在', '目前', '当前', '如今', '计划', '打算', '预计', '准备',
-  // how big, roughly, according to: the asker's hedges and framing ("按照BMI的数据，…占比大概多大")
-  '多大', '大概', '大约', '左右', '按照', '请问', '想知道', '想问', '告诉', '多少钱', '哪里', '哪儿', '何处', '在哪', '在哪里', '地方',
-  // how people talk in a chat: the asker, the reader, the paper as "that one", fillers and particles
-  '我', '我在', '我想', '我们', '你', '你们', '一下', '问下', '想问下', '问一下', '麻烦', '这篇', '那篇', '这么',
-  '啥', '是啥', '的是', '给', '很', '叫', '叫什么', '名字', '还有', '例子', '举例', '确认', '吗', '吧', '呀', '啊', '嘛',
-  '照', '按', '依照', '根据', '几年', '几天', '几个月', '就', '会', '才', '都', '也', '一起', '搞的', '弄的', '问', '看', '想',
-  '东西', '这篇文章', '那篇文章', '这篇论文', '那篇论文', '该文', '本文', '文中', '文章里', '论文里',
-  '到底', '究竟', '那一', '这一', '栏', '一栏', '那一栏', '怎么写', '写的', '都是', '哪一', '哪一类',
-  // a question about both documents names them, the passages do not
-  '两篇', '两篇文献', '文献', '两份', '两份文献', '论文', '文章', '各自',
-]);
+export const QUESTION_FRAME_WORDS = new Set([...words('frameWords'), ...words('documentWords')]);
 
-const CHINESE_DIGITS: Record<string, number> = { 一: 1, 两: 2, 二: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9, 十: 10, 百: 100 };
-
-const MEASURE_WORDS = new Set(['吨', '个', '种', '家', '项', '件', '条', '台', '座', '名', '位', '次', '倍', '成', '亿', '万']);
+const MEASURE_WORDS = new Set(words('measureWords'));
 
 /** English number words: a passage writes them as digits or Chinese numerals (ten years → 10 年, six → 六国). */
-const NUMBER_WORDS: Record<string, [string, string]> = {
-  two: ['2', '两'], three: ['3', '三'], four: ['4', '四'], five: ['5', '五'], six: ['6', '六'], seven: ['7', '七'],
-  eight: ['8', '八'], nine: ['9', '九'], ten: ['10', '十'], twenty: ['20', '二十'], hundred: ['100', '百'],
-};
+const NUMBER_WORDS = forms('en', 'numberWords');
 
 /** A question term with a weight (longer and rarer terms count more). */
 export interface QuestionProfile {
@@ -79,11 +56,11 @@ export interface QuestionProfile {
   asksProvenance: boolean;
 }
 
-export const PROVENANCE = /来源|出处|出自|依据|根据什么|数据源|引用|引自|援引|來源|出處|依據|引用|source|come from|comes from|cite|cites|cited|based on|where does/i;
+export const PROVENANCE = cue('provenance');
 // Acronyms and mixed-case names that a Chinese text would also spell in Latin letters (PGII, CBAM, UNCTAD, Chip 4).
 const LATIN_NAME = /\b(?:[A-Z][A-Z0-9]{2,}|(?!(?:Table|Figure|Fig|Section|Chapter|Part|Note|Footnote|Page)\b)[A-Z][a-z]+\s\d+)\b/g;
 // Latin acronyms with everyday Chinese renderings: they cannot be required verbatim in Chinese text.
-const TRANSLATED_ACRONYMS = new Set(['usa', 'nato', 'wto', 'imf', 'gdp']);
+const TRANSLATED_ACRONYMS = new Set(words('translatedAcronyms'));
 
 /**
  * Chinese terms of a question key: segmenter words, except that runs of single characters that the
@@ -250,22 +227,25 @@ export function profileQuestion(
     if (!TRANSLATED_ACRONYMS.has(name)) names.add(name);
   }
   const tables = new Set<string>();
-  for (const m of key.matchAll(/(?:表|table\s*)(\d{1,2})/g)) tables.add(`表${m[1]}`);
+  // a table is named as the passages caption it (表3), whichever language the question names it in
+  const table = value('zh', 'table');
+  for (const m of key.matchAll(new RegExp(`(?:${cue('table').source})(\\d{1,2})`, 'giu'))) tables.add(`${table}${m[1]}`);
   // Table references are handled as tables, not as terms ("表3" would otherwise demand the literal string).
-  for (const t of [...terms]) if (/^表\d+$/.test(t) || /^table$/.test(t) || tables.has(`表${t}`)) terms.delete(t);
-  const numbers = [...new Set(numbersIn(question))].filter((n) => !tables.has(`表${n}`));
+  for (const t of [...terms]) if (new RegExp(`^${table}\\d+$`, 'u').test(t) || /^table$/.test(t) || tables.has(`${table}${t}`)) terms.delete(t);
+  const numbers = [...new Set(numbersIn(question))].filter((n) => !tables.has(`${table}${n}`));
   // a span of time in Chinese numerals is a number as the passages write it (十年 → 未来 10 年)
   for (const t of [...terms]) {
-    const m = t.match(/^([一两二三四五六七八九十百])(?:年|天|日|个月|周)$/u);
-    if (!m) continue;
+    const m = t.match(pattern('zh', 'spanOfTime'));
+    const count = m ? chineseNumberValue(m[1]) : undefined;
+    if (count === undefined) continue;
     terms.delete(t);
-    const n = String(CHINESE_DIGITS[m[1]]);
+    const n = String(count);
     if (!numbers.includes(n)) numbers.push(n);
   }
   // a frame word the segmenter ran together with one more character (到底有, 现在的) frames the question too
   for (const t of [...terms]) if ([...QUESTION_FRAME_WORDS].some((f) => f.length >= 2 && t.startsWith(f) && t.length - f.length === 1 && /\p{Script=Han}/u.test(f))) terms.delete(t);
   // how many items a list has (哪三样, 哪两个方面) is no word of the answer
-  for (const t of [...terms]) if (/^[两二三四五六七八九十几]+(?:样|种|个|项|类|点|条|大|方面|个方面)$/u.test(t)) terms.delete(t);
+  for (const t of [...terms]) if (pattern('zh', 'countOfItems').test(t)) terms.delete(t);
   // a number is its own item (matched as a number): not a term as well, nor a word built on it (100-day → 百日)
   for (const t of [...terms]) if (numbers.includes(t) || (/^\d+(?:\.\d+)?-[a-z]+$/.test(t) && numbers.includes(t.split('-')[0]))) terms.delete(t);
   const groups: string[][] = [];

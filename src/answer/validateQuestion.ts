@@ -1,4 +1,5 @@
 import { UserInputError } from '../core/errors.js';
+import { QUESTION_ERRORS } from './messages.js';
 
 export const QUESTION_MAX_CHARS = 2000;
 
@@ -12,21 +13,17 @@ const URL_ONLY = /^(?:(?:https?|ftp):\/\/|www\.)\S+$/i;
  * that is not part of a bare URL.
  */
 export function validateQuestion(raw: string): string {
-  if (typeof raw !== 'string') throw new UserInputError('The question must be text. / 问题必须是文字。');
+  if (typeof raw !== 'string') throw new UserInputError(QUESTION_ERRORS.notText);
   const cleaned = raw.replace(CONTROL, '').normalize('NFC').replace(/\s+/g, ' ').trim();
-  if (!cleaned) throw new UserInputError('The question is empty. / 问题为空，请输入一个问题。');
+  if (!cleaned) throw new UserInputError(QUESTION_ERRORS.empty);
   if ([...cleaned].length > QUESTION_MAX_CHARS) {
-    throw new UserInputError(
-      `The question is too long (over ${QUESTION_MAX_CHARS} characters). / 问题过长（超过 ${QUESTION_MAX_CHARS} 个字符），请缩短后再问。`,
-    );
+    throw new UserInputError(QUESTION_ERRORS.tooLong(QUESTION_MAX_CHARS));
   }
   if (URL_ONLY.test(cleaned)) {
-    throw new UserInputError('The question is only a link; please ask in words. / 问题只有一个链接，请用文字提问。');
+    throw new UserInputError(QUESTION_ERRORS.onlyLink);
   }
   if (!/[\p{L}\p{N}]/u.test(cleaned)) {
-    throw new UserInputError(
-      'The question has no words (only emoji or symbols); please ask in words. / 问题中没有文字（只有表情或符号），请用文字提问。',
-    );
+    throw new UserInputError(QUESTION_ERRORS.noWords);
   }
   return cleaned;
 }

@@ -1,28 +1,19 @@
 import type { DocumentInfo } from '../core/passage.js';
 import { searchKey } from '../text/searchKey.js';
 import { detectLang } from '../text/language.js';
+import { allForms, words } from '../text/lang.js';
 
 /**
- * Words by which people refer to a kind of document ("the paper says…", "文章说…"). Keys are the
- * `kind` values of document metadata; the words are matched against the question's search key.
+ * Words by which people refer to a kind of document ("the paper says…", "网文说…"), per `kind` value of document
+ * metadata (lang/*.json: documentKinds), matched against the question's search key; and words that lean toward a
+ * kind but also name others (kindLeanings: 文章 is any article, a journal paper too): retrieval favours that kind a
+ * little for them; the answer does not leave the other documents out.
  */
-const KIND_WORDS: Record<string, string[]> = {
-  paper: ['paper', 'journal article', '论文', '该文作者'],
-  'web article': ['web article', 'online article', 'news article', 'website', 'web page', 'blog', '网文', '网页', '网站', '报道'],
-  report: ['report', '报告'],
-  book: ['book', '书中', '这本书'],
-};
-
-/**
- * Words that lean toward a kind but also name others: 文章 is any article, a journal paper too ("文章说…").
- * Retrieval favours that kind a little for them; the answer does not leave the other documents out.
- */
-const LEANING_WORDS: Record<string, string[]> = {
-  'web article': ['文章'],
-};
+const KIND_WORDS = allForms('documentKinds');
+const LEANING_WORDS = allForms('kindLeanings');
 
 /** Author values that name nobody. */
-const ANONYMOUS = new Set(['佚名', 'unknown', 'anonymous', '匿名']);
+const ANONYMOUS = new Set(words('anonymousAuthors'));
 
 /** The strings that name one document: its id, author, the venue's core name, and its kind's words. */
 /** Who wrote a document and where it appeared, as a question may name it: its author and its venue's core name. */

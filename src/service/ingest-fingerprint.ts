@@ -3,14 +3,16 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { isCorpusFurniture } from '../corpus/load.js';
 import { formatOfFile } from '../corpus/formats/convert.js';
+import { langDataHash } from '../text/lang.js';
 
 /**
  * Fingerprint of a corpus directory: sha256 over every regular, non-hidden file's relative path and bytes
- * (metadata and the curated glossary included: they change what ingest builds) plus the chunker version.
+ * (metadata and the curated glossary included: they change what ingest builds), the chunker version and the
+ * language files (lang/*.json: a changed vocabulary rebuilds what was built with it).
  * Reading a few files is cheap enough to run at every start.
  */
-export function corpusFingerprint(corpusDir: string, chunkerVersion: string): string {
-  const hash = createHash('sha256').update(`chunker:${chunkerVersion}\n`);
+export function corpusFingerprint(corpusDir: string, chunkerVersion: string, lang: string = langDataHash()): string {
+  const hash = createHash('sha256').update(`chunker:${chunkerVersion}\nlang:${lang}\n`);
   for (const rel of corpusFiles(corpusDir)) {
     const fileHash = createHash('sha256').update(fs.readFileSync(path.join(corpusDir, rel))).digest('hex');
     hash.update(`${rel}\0${fileHash}\n`);

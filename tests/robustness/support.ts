@@ -5,8 +5,6 @@
 import { seededRandom } from '../../src/embedding/svd.js';
 import type { Answer } from '../../src/core/answer.js';
 import { phrasesFor } from '../../src/answer/messages.js';
-import { NEUTRAL_LEAD, NO_SIDE_PASSAGE } from '../../src/answer/extractive.js';
-import { SIDES } from '../../src/answer/intent.js';
 import { searchKey } from '../../src/text/searchKey.js';
 import { DISCORD_LIMITS as L } from '../../src/bot/discordLimits.js';
 import type { RenderedMessage } from '../../src/bot/render.js';
@@ -101,9 +99,10 @@ export function foreignLines(answer: Answer, passageText: (id: string) => string
   const phrases = phrasesFor(answer.lang);
   const templates = new Set([
     phrases.lead, phrases.noAnswer, phrases.relatedHeading, phrases.sourcesHeading, phrases.needsContext, '',
-    NEUTRAL_LEAD[answer.lang], NO_SIDE_PASSAGE[answer.lang],
-    ...Object.values(SIDES).map((w) => w.heading[answer.lang]),
+    phrases.neutralLead, phrases.noSidePassage,
   ]);
+  // a comparison's side heading ("美国：", "Green competition:") names what the question named: no claim
+  const sideHeading = (line: string) => /^[^\[\]\n]{1,24}[:：]$/u.test(line);
   const bad: string[] = [];
   const quotes: { n: number; sentence: string }[] = [];
   const lines = answer.text.split('\n');
@@ -111,7 +110,7 @@ export function foreignLines(answer: Answer, passageText: (id: string) => string
     if (i === 0 && !templates.has(line) && !leadFromPassage(line, answer, passageText)) bad.push(line);
   });
   for (const [i, line] of lines.entries()) {
-    if (i === 0 || templates.has(line)) continue;
+    if (i === 0 || templates.has(line) || sideHeading(line)) continue;
     // a gloss line under a quote: "  术语 = "English"; …", each term in a cited passage
     if (/^ {2}\S/.test(line)) {
       const terms = [...line.matchAll(/(?:^|; )\s*([^=;]+?) = "[^"]+"/g)].map((m) => m[1].trim());
