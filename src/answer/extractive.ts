@@ -7,11 +7,12 @@ import { chineseNumbersIn } from '../text/numerals.js';
 import type { Answer, AnswerPart, Citation, QuestionLang, ScoredPassage } from '../core/answer.js';
 import { answerText } from './plainText.js';
 import { phrasesFor } from './messages.js';
-import { nameMatch, profileQuestion, PROVENANCE, QUESTION_FRAME_WORDS, termMatch, type QuestionProfile } from './questionTerms.js';
+import { nameMatch, profileQuestion, QUESTION_FRAME_WORDS, termMatch, type QuestionProfile } from './questionTerms.js';
 import { splitSentences } from '../text/sentences.js';
 import { clipChars } from '../text/clip.js';
 import { sameNumber } from './citationCheck.js';
-import { holdsAnswerType, isMoneyNoun, MONEY_FIGURE, questionIntent, SHARE_FIGURE, type QuestionIntent } from './intent.js';
+import { holdsAnswerType, isMoneyNoun, MONEY_FIGURE, SHARE_FIGURE, type QuestionIntent } from './intent.js';
+import { parseQuestion, type QuestionFrame } from './questionFrame.js';
 import { cue, pattern } from '../text/lang.js';
 import { isPlaceName } from '../text/gazetteer.js';
 import { answerUnit, opensEnumeration, ordinalIn } from './answerUnit.js';
@@ -32,8 +33,11 @@ export const ANSWER_BODY_MAX_HAN = 600;
  */
 
 export interface ComposeInput {
+  /** The question as composed with (a follow-up's standalone form); `frame` holds how it was read. */
   question: string;
   lang: QuestionLang;
+  /** The question read once (src/answer/questionFrame.ts); read from `question` when the caller has none. */
+  frame?: QuestionFrame;
   results: ScoredPassage[];
   passageById: (id: string) => Passage | undefined;
   titleOf: (docId: string) => string;
@@ -47,8 +51,6 @@ export interface ComposeInput {
   unbridgedTerms?: string[];
   /** Documents the question names ("the web article says…"): only their passages are quoted. */
   namedDocIds?: Set<string>;
-  /** Terms of a follow-up's own words (the new aspect): they weigh more than the carried-over context. */
-  focusTerms?: string[];
   /** Text of the previous answer in the conversation: its quotes are not repeated. */
   previousAnswer?: string;
   /** Glossary terms in a text with their English names (curated first), for English leads and gloss lines. */
@@ -221,7 +223,7 @@ async function scoreSentences(input: ComposeInput, gathered: Gathered[], profile
       raw.push({ passage: g.passage, score: g.score, rank: g.rank, isLinkedFootnote: g.linked, text: s.text, key: searchKey(s.text), index: s.index });
     }
   }
-  const focus = new Set((input.focusTerms ?? []).map((t) => searchKey(t)));
+  const focus = new Set(frameOf(input).focus.map((t) => searchKey(t)));
   const items = questionItems(profile, raw.map((r) => r.key), focus);
   const totalWeight = items.reduce((sum, it) => sum + it.weight, 0) || 1;
   let similarities: number[] | undefined;
@@ -519,7 +521,6 @@ export interface SupportSignals {
   missingNames: string[];
 }
 
-const YEAR_IN_QUESTION = /(?:1[89]|20)\d{2}/g;
 /**
  * Share of distinctive items the passage holding an asked-for figure or date must exceed: more than half, so a
  * question with two rare items (钴, 刚果) needs both — a cobalt row without Congo does not answer about Congo.
@@ -621,7 +622,8 @@ function shareSubject(question: string, profile: QuestionProfile): string[][] {
   return inside.filter((g) => !g.every((t) => !han(t) || longer(t)));
 }
 
-function supportSignals(chosen: Candidate[], candidates: Candidate[], items: Item[], profile: QuestionProfile, intent: QuestionIntent, question: string, expansionGroups?: ExpansionGroup[]): SupportSignals {
+function supportSignals(chosen: Candidate[], candidates: Candidate[], items: Item[], profile: QuestionProfile, frame: QuestionFrame, question: string, expansionGroups?: ExpansionGroup[]): SupportSignals {
+  const intent = frame.intent;
   const cover = coverage(chosen, items);
   // the sentences of c's passage from `from` to `to` places around it (-1, 0: it and the one before)
   const around = (c: Candidate, from: number, to: number) => candidates.filter((o) => o.passage.id === c.passage.id && o.index >= c.index + from && o.index <= c.index + to);
@@ -633,7 +635,7 @@ function supportSignals(chosen: Candidate[], candidates: Candidate[], items: Ite
   let typedDistinctive = typed.length === 0 ? 1 : 0;
   const nounForms = askedNounForms(intent.askedNoun, profile, expansionGroups);
   // a question in several parts (…？…？) may find each part in another passage: their union is what answers
-  const multiPart = (question.match(/[？?]/g)?.length ?? 0) > 1;
+  const multiPart = frame.multiPart;
   const typedPassages: Candidate[] = [];
   const money = intent.asksMoney === true;
   const objectTerms = askedObjectTerms(intent.askedObject, profile, expansionGroups);
@@ -642,7 +644,7 @@ function supportSignals(chosen: Candidate[], candidates: Candidate[], items: Ite
   // an English question's countries (How many … does China have?) are beside its figure: the passages write
   // whose figure it is in the sentence or the one before
   const countries = /\p{Script=Han}/u.test(question) || multiPart ? [] : (expansionGroups ?? []).filter((g) => /[a-z]/.test(g.source) && isPlaceName(g.source)).map((g) => profile.groups.find((pg) => g.forms.some((f) => pg.includes(searchKey(f))))).filter((g): g is string[] => g !== undefined);
-  const years = [...new Set(question.normalize('NFKC').match(YEAR_IN_QUESTION) ?? [])];
+  const years = frame.years;
   for (const c of chosen) {
     if (typed.length === 0 || !typed.some((t) => holdsAnswerType(t, c.text))) continue;
     if (money && !MONEY_FIGURE.test(c.text.normalize('NFKC'))) continue;
@@ -788,18 +790,19 @@ function glossLine(text: string, input: ComposeInput): string | undefined {
  * answer, says so and lists related passages. Returns everything but `timings` (the caller measures them).
  */
 export async function composeExtractive(input: ComposeInput): Promise<ComposedAnswer> {
-  const gathered = gatherPassages(input, PROVENANCE.test(input.question));
+  const frame = frameOf(input);
+  const gathered = gatherPassages(input, frame.asksProvenance);
   const keys = gathered.map((g) => passageKey(g.passage).replace(/\s+/g, ''));
   const occurs = (text: string) => keys.some((k) => k.includes(text));
   const question = inMainlandWords(input.question, input.expansionGroups, occurs);
   const profile = withoutAuthors(profileQuestion(question, input.expandedTerms, input.unbridgedTerms, input.expansionGroups, occurs, input.isVerb), input);
-  const intent = questionIntent(question);
+  const intent = frame.intent;
   const { candidates, items } = await scoreSentences(input, gathered, profile, intent);
   const chosen = selectSentences(candidates, items, intent);
   const sides = intent.type === 'compare' ? comparisonSides(intent, input) : [];
   if (sides.length) completeSides(chosen, candidates, sides);
   const support = selectSentences(candidates, items, intent, 'support');
-  const signals = supportSignals(support, candidates, items, profile, intent, question, input.expansionGroups);
+  const signals = supportSignals(support, candidates, items, profile, frame, question, input.expansionGroups);
   const first = [...chosen].sort((a, b) => b.relevance - a.relevance)[0];
   const features = decisionFeatures({
     coverage: signals.coverage,
@@ -826,8 +829,8 @@ export async function composeExtractive(input: ComposeInput): Promise<ComposedAn
   };
   // the hard rules, true of any language and document: a number or year the question states is in what is quoted
   // (2019's figure is not 2018's), and a follow-up's own words (那锗呢 → 锗) are in a quote — what it asks is new
-  const focusQuoted = !input.focusTerms?.length || chosen.some((c) => input.focusTerms!.some((t) => termMatch(searchKey(t), c.key) >= 1));
-  const supported = chosen.length > 0 && numbersQuoted(numbersIn(question.replace(NOT_QUESTION_TEXT, ' ')), chosen) && focusQuoted && probability >= model.threshold[input.lang === 'en' ? 'en' : 'zh'];
+  const focusQuoted = frame.focus.length === 0 || chosen.some((c) => frame.focus.some((t) => termMatch(searchKey(t), c.key) >= 1));
+  const supported = chosen.length > 0 && numbersQuoted(frame.numbers, chosen) && focusQuoted && probability >= model.threshold[input.lang === 'en' ? 'en' : 'zh'];
 
   if (!supported) return { ...noAnswer(input, candidates), supportScore: probability, decision };
   if (profile.asksProvenance) addSourceFootnotes(chosen, candidates, input);
@@ -886,8 +889,10 @@ export async function composeExtractive(input: ComposeInput): Promise<ComposedAn
   return { question: input.question, lead: leadText, parts, text, citations, supported: true, lang: input.lang, related: [], composer: 'extractive', supportScore: probability, decision };
 }
 
-/** Discord mentions, channel links and web addresses carry digits that are no number the question states. */
-const NOT_QUESTION_TEXT = /<[@#][!&]?\d+>|<a?:\w+:\d+>|https?:\/\/\S+/gu;
+/** The frame the caller read, or the question read now (tests and callers without one). */
+function frameOf(input: ComposeInput): QuestionFrame {
+  return input.frame ?? parseQuestion(input.question, { lang: input.lang });
+}
 
 /** Every number the question states (2019, 41.6%) is written in a quoted passage, in Arabic or Chinese numerals (百日, 二〇一九). */
 function numbersQuoted(numbers: string[], chosen: Candidate[]): boolean {

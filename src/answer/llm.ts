@@ -10,7 +10,7 @@ import { answerText } from './plainText.js';
 import { ANSWER_BODY_MAX_CHARS, composeExtractive, type ComposeInput, type ComposedAnswer } from './extractive.js';
 import { languageName, phrasesFor } from './messages.js';
 import { loadPrompts, type PromptTemplates } from './prompts.js';
-import { profileQuestion } from './questionTerms.js';
+import { parseQuestion } from './questionFrame.js';
 import { splitSentences } from '../text/sentences.js';
 import { DEFAULT_LLM_TIMEOUT_MS, type LlmConfig } from './llmConfig.js';
 
@@ -93,7 +93,7 @@ function promptPassages(input: LlmComposeInput): Passage[] {
   const top = [...input.results].sort((a, b) => b.score - a.score).map((r) => r.passage);
   const chosen: Passage[] = [];
   for (const p of top) if (chosen.length < MAX_PROMPT_PASSAGES && !chosen.some((c) => c.id === p.id)) chosen.push(p);
-  if (profileQuestion(input.question, input.expandedTerms).asksProvenance) {
+  if ((input.frame ?? parseQuestion(input.question, { lang: input.lang })).asksProvenance) {
     for (const p of chosen.slice(0, 3)) {
       for (const id of p.footnotes ?? []) {
         const fn = input.passageById(id);

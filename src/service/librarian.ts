@@ -3,7 +3,7 @@ import { composeExtractive, type ComposeInput } from '../answer/extractive.js';
 import type { LlmComposer } from '../answer/llm.js';
 import { llmConfigFromEnv } from '../answer/llmConfig.js';
 import { validateQuestion } from '../answer/validateQuestion.js';
-import { followUpQuestion, type FollowUp } from '../answer/followUp.js';
+import { parseQuestion } from '../answer/questionFrame.js';
 import { phrasesFor } from '../answer/messages.js';
 import { bylineOf, namedDocuments } from '../retrieval/documentHints.js';
 import { countByKind, type DocumentInfo, type Passage } from '../core/passage.js';
@@ -376,9 +376,10 @@ class LibrarianImpl implements LibrarianService {
     const question = validateQuestion(rawQuestion);
     const lang: QuestionLang = options.lang ?? detectLang(question);
     const g = this.generation;
-    const followUp = await this.standaloneQuestion(question, options.history);
-    if (followUp.needsContext) return needsContextAnswer(question, lang, started);
-    const searchQuery = followUp.standalone;
+    // the question is read once; search, composition and the LLM path read this frame
+    const frame = parseQuestion(question, { lang, history: options.history, condensed: await this.condensedQuestion(question, options.history) });
+    if (frame.needsContext) return needsContextAnswer(question, lang, started);
+    const searchQuery = frame.standalone;
     const k = options.k ?? DEFAULT_K;
     // the composer sets reference notes aside, so it looks further down the ranking than the k it cites from
     const pool = Math.max(k, COMPOSER_POOL);
@@ -397,6 +398,7 @@ class LibrarianImpl implements LibrarianService {
       // sentences are scored against the standalone question (a follow-up's carried-over context included)
       question: searchQuery,
       lang,
+      frame,
       results,
       passageById: (id) => g.index.byId(id),
       titleOf: (docId: string) => g.index.document(docId)?.title ?? docId,
@@ -405,7 +407,6 @@ class LibrarianImpl implements LibrarianService {
       unbridgedTerms: await absentWords(searchQuery, g, expansion.confirmed, groups),
       // a follow-up's own question names the document, not the carried context
       namedDocIds: namedDocuments(question, documents),
-      focusTerms: followUp.focus,
       previousAnswer: options.history?.length ? options.history[options.history.length - 1].answer : undefined,
       englishNames: (text) => g.glossary.englishNames(text),
       isVerb: (word) => g.lexicon.isVerb(word),
@@ -423,20 +424,18 @@ class LibrarianImpl implements LibrarianService {
   }
 
   /**
-   * A follow-up ("and cobalt?") is searched with the conversation's context: condensed by the LLM when one
-   * is configured, otherwise by carrying the previous question's content terms over.
+   * A follow-up ("and cobalt?") condensed by the LLM into a standalone question, when one is configured; otherwise
+   * undefined, and the frame carries the previous question's content terms over (src/answer/followUp.ts).
    */
-  private async standaloneQuestion(question: string, history: AskOptions['history']): Promise<FollowUp> {
+  private async condensedQuestion(question: string, history: AskOptions['history']): Promise<string | undefined> {
     const composer = this.options.composer;
-    if (history && history.length > 0 && composer) {
-      try {
-        const condensed = await composer.condenseQuestion(history, question);
-        if (condensed.trim()) return { standalone: condensed.trim(), focus: [], needsContext: false };
-      } catch (error) {
-        this.options.onWarning?.(`condensing the follow-up failed: ${(error as Error).message}`);
-      }
+    if (!history?.length || !composer) return undefined;
+    try {
+      return (await composer.condenseQuestion(history, question)).trim() || undefined;
+    } catch (error) {
+      this.options.onWarning?.(`condensing the follow-up failed: ${(error as Error).message}`);
+      return undefined;
     }
-    return followUpQuestion(question, history);
   }
 
   async search(rawQuery: string, k = DEFAULT_K): Promise<ScoredPassage[]> {
