@@ -36,10 +36,12 @@ function positiveInt(value: string): number {
 
 program
   .command('ingest')
-  .description('load, clean and chunk corpus/, embed the passages and write index/ (incremental)')
+  .description('load, clean and chunk corpus/, embed the passages and write index/ (incremental); with DATABASE_URL: import corpus/ into the documents table, then build from it')
   .option('--force', 'rebuild everything, the corpus model included')
   .option('--watch', 'keep running and re-ingest when a file in corpus/ changes')
-  .action(async (options: { force?: boolean; watch?: boolean }) => {
+  .option('--prune', 'with DATABASE_URL: also remove the stored documents corpus/ lacks (each printed)')
+  .option('--dry-run', 'with DATABASE_URL: print what the import would add, update or remove; change nothing')
+  .action(async (options: { force?: boolean; watch?: boolean; prune?: boolean; dryRun?: boolean }) => {
     await runIngest(resolveDirs(globals()), options);
   });
 
@@ -221,14 +223,40 @@ program
     await runDeployCommands();
   });
 
+const docs = program.command('docs').description('the documents stored in PostgreSQL (DATABASE_URL): list, remove, export');
+docs
+  .command('list', { isDefault: true })
+  .description('the current documents: id, file, title')
+  .option('--json', 'print JSON')
+  .action(async (options: { json?: boolean }) => {
+    const { runDocsList } = await import('./collection.js');
+    await runDocsList(options.json === true);
+  });
+docs
+  .command('remove')
+  .description('remove a document (by id or file name), then build and publish without it')
+  .argument('<id>', 'the document id (lodestone docs list)')
+  .action(async (id: string) => {
+    const { runDocsRemove } = await import('./collection.js');
+    await runDocsRemove(resolveDirs(globals()), id);
+  });
+docs
+  .command('export')
+  .description('write every current document back as files, with their sidecars and glossary.json, into a new folder')
+  .argument('<dir>', 'a new or empty folder')
+  .action(async (dir: string) => {
+    const { runDocsExport } = await import('./collection.js');
+    await runDocsExport(dir);
+  });
+
 program
   .command('migrate')
-  .description('copy the embedded bot state (data/feedback.sqlite: votes, settings, thread memory) into PostgreSQL (DATABASE_URL); safe to run again')
+  .description('copy the embedded bot state (data/feedback.sqlite: votes, settings, thread memory) and the documents of corpus/ into PostgreSQL (DATABASE_URL); safe to run again')
   .requiredOption('--to <target>', 'where to: postgres')
   .option('--from <file>', 'the SQLite state file (default FEEDBACK_DB, else data/feedback.sqlite)')
   .action(async (options: { to: string; from?: string }) => {
     const { runMigrate } = await import('./migrate.js');
-    await runMigrate(options);
+    await runMigrate({ ...options, corpusDir: resolveDirs(globals()).corpusDir });
   });
 
 const models = program.command('models').description('embedding models: the presets and the download cache; fetch one ahead of time');

@@ -1,3 +1,4 @@
+import { UserInputError } from '../core/errors.js';
 import { createLibrarian, type LibrarianService } from '../service/librarian.js';
 import { ingest, watchCorpus, type IngestSummary } from '../service/ingest.js';
 import type { Dirs } from './options.js';
@@ -14,7 +15,11 @@ export function summaryLine(summary: IngestSummary): string {
   return `ingested ${n(summary.documents, 'document')}, ${n(summary.passages, 'passage')} (${kinds}) in ${summary.seconds.toFixed(2)} s with ${summary.model}${reuse}`;
 }
 
-export async function runIngest(dirs: Dirs, options: { force?: boolean; watch?: boolean }): Promise<void> {
+export async function runIngest(dirs: Dirs, options: { force?: boolean; watch?: boolean; prune?: boolean; dryRun?: boolean }): Promise<void> {
+  if (process.env.DATABASE_URL?.trim()) return (await import('./collection.js')).runTableIngest(dirs, options);
+  if (options.prune || options.dryRun) {
+    throw new UserInputError(`--prune and --dry-run are for DATABASE_URL, where documents live in PostgreSQL; without it the corpus folder is the collection: delete the file there`);
+  }
   const progress = progressReporter();
   let summary: IngestSummary;
   try {

@@ -81,6 +81,11 @@ export interface IndexInput {
    */
   attachments?: Record<string, string>;
   build?: Record<string, unknown>;
+  /**
+   * Checked just before the generation becomes current (inside the publishing transaction of the PostgreSQL store);
+   * throwing publishes nothing. The builder's proof that it still holds its lock.
+   */
+  publishGuard?: () => Promise<void>;
   /** Test hook: called after the generation's files are written, before it is committed. */
   beforeCommit?: (stagingDir: string) => void;
 }

@@ -281,10 +281,20 @@ export class FileIndexStore implements IndexStore {
 
   async build(input: IndexInput): Promise<StagedIndex> {
     const staged = stageIndex(this.location, input);
-    return { manifest: staged.manifest, commit: async () => staged.commit(), discard: async () => staged.discard() };
+    const commit = async () => {
+      try {
+        await input.publishGuard?.();
+      } catch (error) {
+        staged.discard();
+        throw error;
+      }
+      return staged.commit();
+    };
+    return { manifest: staged.manifest, commit, discard: async () => staged.discard() };
   }
 
   async write(input: IndexInput): Promise<WrittenIndex> {
+    if (input.publishGuard) return (await this.build(input)).commit();
     return writeIndex(this.location, input);
   }
 

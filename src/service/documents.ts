@@ -28,6 +28,8 @@ export interface DocumentUpload {
   title?: string;
   /** Replace a document saved under the same name (otherwise refused). */
   replace?: boolean;
+  /** Who added it, already hashed as votes are (sha256(salt + user id), SECURITY.md); stored with DATABASE_URL. */
+  addedBy?: string;
 }
 
 export interface ShelvedDocument {
@@ -69,8 +71,6 @@ export interface DocumentShelfOptions {
   onWarning?: (message: string) => void;
   /** Ingest's seams, for tests. */
   ingest?: typeof ingest;
-  /** Called before a change touches the corpus folder; throws (a UserInputError saying why) to refuse it. */
-  beforeChange?: () => Promise<void>;
 }
 
 /** What the shelf needs from the running service: load the new generation, and what it holds. */
@@ -178,7 +178,6 @@ export function createDocumentShelf(options: DocumentShelfOptions, service: Shel
       const title = upload.title?.replace(/\s+/g, ' ').trim();
       return serial(async () => {
         const started = performance.now();
-        await options.beforeChange?.();
         const target = path.join(corpusDir, name);
         if (path.dirname(target) !== corpusDir) throw new UserInputError(`"${name}" would not be saved in the corpus folder.`);
         const existing = readIfThere(target);
@@ -219,7 +218,6 @@ export function createDocumentShelf(options: DocumentShelfOptions, service: Shel
     async remove(id) {
       return serial(async () => {
         const started = performance.now();
-        await options.beforeChange?.();
         const sources = service.sources();
         const doc = sources.find((s) => s.doc.id === id.trim());
         if (!doc) throw new UserInputError(`No document has the id "${printable(id.trim())}"; /docs list shows them.`);
@@ -259,7 +257,7 @@ function parseSidecar(saved: Saved): Record<string, unknown> {
 }
 
 /** The file on its own must give passages (not all boilerplate or empty after cleaning), checked in a scratch folder. */
-async function assertChunks(name: string, bytes: Uint8Array, title: string | undefined): Promise<void> {
+export async function assertChunks(name: string, bytes: Uint8Array, title: string | undefined): Promise<void> {
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'lodestone-upload-'));
   try {
     fs.writeFileSync(path.join(scratch, name), bytes);

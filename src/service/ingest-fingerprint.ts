@@ -58,11 +58,13 @@ export interface CorpusDifference {
  */
 export function corpusDifference(
   corpusDir: string,
-  index: { manifest: { corpusFingerprint: string; chunkerVersion: string }; documents: readonly { file: string; contentHash: string }[] },
+  index: { manifest: { corpusFingerprint: string; chunkerVersion: string; build?: Record<string, unknown> }; documents: readonly { file: string; contentHash: string }[] },
 ): CorpusDifference | undefined {
   if (!fs.existsSync(corpusDir)) return undefined;
   // the index's own chunker version: a newer chunker in this checkout is not a difference in the documents
-  if (corpusFingerprint(corpusDir, index.manifest.chunkerVersion) === index.manifest.corpusFingerprint) return undefined;
+  // built from the documents table (DATABASE_URL): its fingerprint also names the table's version; the files' own is recorded apart
+  const built = typeof index.manifest.build?.contentFingerprint === 'string' ? index.manifest.build.contentFingerprint : index.manifest.corpusFingerprint;
+  if (corpusFingerprint(corpusDir, index.manifest.chunkerVersion) === built) return undefined;
   // the documents as the loader sees them: files directly in the folder, in a readable format, not its furniture
   const here = new Map<string, string>();
   let names: string[] = [];

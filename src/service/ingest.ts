@@ -28,6 +28,13 @@ export interface IngestOptions {
   deps?: Partial<IngestDeps>;
   /** Where built English–Chinese lexicons are cached by word list (default ~/.cache/lodestone/lexicon; '' = none). */
   lexiconCacheDir?: string;
+  /**
+   * The documents table's version `corpusDir` was written from (DATABASE_URL: src/service/collectionBuild.ts): part of
+   * the index fingerprint and recorded in the manifest, so a builder knows which state of the table is published.
+   */
+  documentsVersion?: number;
+  /** Checked just before the generation is published; throws to publish nothing (the build lock was lost). */
+  publishGuard?: () => Promise<void>;
 }
 
 export interface IngestSummary {
@@ -175,7 +182,9 @@ async function ingestNow(opts: IngestOptions): Promise<IngestSummary> {
   progress('load', 0, 1);
   if (!fs.existsSync(opts.corpusDir)) throw new Error(`corpus folder ${opts.corpusDir} does not exist`);
   const chunkerVersion = await deps.chunkerVersion();
-  const fingerprint = corpusFingerprint(opts.corpusDir, chunkerVersion);
+  const contentFingerprint = corpusFingerprint(opts.corpusDir, chunkerVersion);
+  const fromTable = opts.documentsVersion !== undefined ? { documentsVersion: opts.documentsVersion, contentFingerprint } : undefined;
+  const fingerprint = fromTable ? sha256(`${contentFingerprint}\ndocuments:${fromTable.documentsVersion}`) : contentFingerprint;
   const setting = modelSetting(opts.model);
   const request = resolveModelSetting(setting);
   const requestKey = modelRequestKey(request);
@@ -280,7 +289,8 @@ async function ingestNow(opts: IngestOptions): Promise<IngestSummary> {
       modelDir,
       // the curated glossary travels with the index: a worker without corpus/ builds the same glossary
       ...(fs.existsSync(path.join(opts.corpusDir, CURATED_FILE)) ? { attachments: { [CURATED_FILE]: path.join(opts.corpusDir, CURATED_FILE) } } : {}),
-      build: { modelSetting: setting, modelRequest: requestKey, ...(await modelRecord(embedder)), embeddedPassages: missing.length, warnings: warnings.length, ...(lexicon ? { lexicon: lexicon.record } : {}) },
+      ...(opts.publishGuard ? { publishGuard: opts.publishGuard } : {}),
+      build: { ...fromTable, modelSetting: setting, modelRequest: requestKey, ...(await modelRecord(embedder)), embeddedPassages: missing.length, warnings: warnings.length, ...(lexicon ? { lexicon: lexicon.record } : {}) },
     });
     progress('index', 1, 1);
     lap('index');

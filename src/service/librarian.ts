@@ -33,6 +33,7 @@ import { ingest, indexIsStale, type IngestSummary } from './ingest.js';
 import { corpusDifference, corpusDifferenceText } from './ingest-fingerprint.js';
 import { questionGaps, type QuestionGaps } from './corpusGaps.js';
 import { createDocumentShelf, type DocumentShelf } from './documents.js';
+import { createPublishedShelf } from './publishedShelf.js';
 import { findSources, type ClaimCheck, type ClaimCheckDeps } from './claim-check.js';
 import { UserInputError } from '../core/errors.js';
 import { type AskOptions, type Choice, type CiteResult, type Librarian, type SourceSummary, type TermResult } from './librarian-api.js';
@@ -320,16 +321,13 @@ class LibrarianImpl implements LibrarianService {
     private readonly published = false,
   ) {
     this.generation = generation;
-    this.documents = createDocumentShelf(
-      {
-        corpusDir: options.corpusDir,
-        indexDir: options.indexDir,
-        model: options.model ?? process.env.EMBEDDING_MODEL,
-        onWarning: options.onWarning,
-        beforeChange: published ? () => this.assertPublishedCorpus(store) : undefined,
-      },
-      this,
-    );
+    const model = options.model ?? process.env.EMBEDDING_MODEL;
+    const url = process.env.DATABASE_URL?.trim();
+    // with DATABASE_URL /docs writes the documents table, never this machine's corpus folder (publishedShelf.ts)
+    this.documents =
+      published && url
+        ? createPublishedShelf({ url, indexDir: options.indexDir, model, onWarning: options.onWarning }, this)
+        : createDocumentShelf({ corpusDir: options.corpusDir, indexDir: options.indexDir, model, onWarning: options.onWarning }, this);
     this.live = new LiveIndex(store, generation.index, {
       onSwap: (index) => void this.adopt(index),
       onError: (error) => options.onWarning?.(`new index not loaded, keeping the previous one: ${error.message}`),
@@ -351,24 +349,6 @@ class LibrarianImpl implements LibrarianService {
       }
     });
     return this.swapping;
-  }
-
-  /**
-   * /docs publishes this machine's corpus folder as the whole collection: refused unless the folder holds what
-   * is published now (compared with the database's manifest, not the generation in service, which may lag),
-   * so adding a document on a worker with another folder, or none, never drops another machine's documents.
-   */
-  private async assertPublishedCorpus(store: IndexStore): Promise<void> {
-    const manifest = await store.manifest();
-    if (!manifest) return; // nothing published yet: this folder starts the collection
-    const documents = this.generation.index.documents;
-    const difference = fs.existsSync(this.options.corpusDir)
-      ? corpusDifference(this.options.corpusDir, { manifest, documents })
-      : { missing: documents.map((d) => d.file), added: [], changed: [] };
-    if (!difference) return;
-    throw new UserInputError(
-      `This machine's corpus folder is not the published collection (${corpusDifferenceText(difference)}), so a change here would drop the other documents: add or remove documents on the machine that runs \`lodestone ingest\`.`,
-    );
   }
 
   async ask(rawQuestion: string, options: AskOptions = {}): Promise<Answer> {

@@ -11,7 +11,6 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { UserInputError } from '../../src/core/errors.js';
 import { closeIndexPool } from '../../src/index/pg/db.js';
 import { createLibrarian } from '../../src/service/librarian.js';
 import { makeUser, slashCommand } from '../support/discord-payloads.js';
@@ -197,34 +196,22 @@ describe('with DATABASE_URL, only a build publishes', () => {
     expect(await generations()).toEqual(['gen-000001']);
   }, 600_000);
 
-  it('/docs add on B (another corpus folder) is refused before anything changes; on A it publishes', async () => {
+  it('/docs add on B (another corpus folder) publishes the new document beside A’s, and writes nothing into B’s folder', async () => {
     const copyOfB = machine('b-shelf', 'copy');
     const before = fs.readdirSync(copyOfB.corpusDir).sort();
     const upload = { filename: 'lithium-note.md', bytes: Buffer.from('# 锂的笔记\n\n智利和澳大利亚是锂的主要产地，加工则多在中国完成。\n') };
-    // DATABASE_URL for the whole change: the ingest behind /docs opens its store from the environment, as in the bot
+    // DATABASE_URL for the whole change: the shelf behind /docs opens the documents table from the environment, as in the bot
     await withDatabase(async () => {
       const onB = await createLibrarian({ ...copyOfB, model: 'corpus', composer: null });
       try {
-        const refused = await onB.documents.add(upload).catch((error: unknown) => error);
-        expect(refused).toBeInstanceOf(UserInputError);
-        expect((refused as Error).message).toMatch(/not the published collection.*cobalt-note\.md/);
-        await expect(onB.documents.remove('cobalt-note')).rejects.toBeInstanceOf(UserInputError);
+        const added = await onB.documents.add(upload);
+        expect(added.file).toBe('lithium-note.md');
+        expect(onB.sources().map((s) => s.doc.file)).toEqual(expect.arrayContaining([EXTRA, 'lithium-note.md']));
       } finally {
         await onB.close();
       }
     });
     expect(fs.readdirSync(copyOfB.corpusDir).sort()).toEqual(before);
-    expect(await generations()).toEqual(['gen-000001']);
-
-    await withDatabase(async () => {
-      const onA = await createLibrarian({ ...a, model: 'corpus', composer: null });
-      try {
-        const added = await onA.documents.add(upload);
-        expect(added.file).toBe('lithium-note.md');
-      } finally {
-        await onA.close();
-      }
-    });
     expect(await generations()).toEqual(['gen-000001', 'gen-000002']);
     const sources = await lodestone(b, ['sources', '--json']);
     expect((JSON.parse(sources.stdout) as { doc: { file: string } }[]).map((s) => s.doc.file)).toEqual(expect.arrayContaining([EXTRA, 'lithium-note.md']));

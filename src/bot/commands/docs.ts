@@ -169,6 +169,8 @@ async function add(interaction: ChatInputCommandInteraction, services: BotServic
     bytes,
     title: interaction.options.getString('title') ?? undefined,
     replace: interaction.options.getBoolean('replace') ?? false,
+    // stored with the document (DATABASE_URL) the way votes store their voter: salted and hashed, never the id
+    addedBy: services.feedback.hashUser(interaction.user.id),
   });
   services.logger.info({ guild: interaction.guildId, document: added.id, passages: added.passages, replaced: added.replaced, seconds: added.seconds }, 'document added');
   await interaction.editReply({ content: clip(w.added(added), L.messageContent), allowedMentions: NO_MENTIONS });

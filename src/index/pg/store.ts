@@ -135,6 +135,7 @@ export class PgIndexStore implements IndexStore {
         discard,
         commit: async () => {
           try {
+            await input.publishGuard?.();
             await staged.query('INSERT INTO lodestone_index_current (singleton, generation) VALUES (true, $1) ON CONFLICT (singleton) DO UPDATE SET generation = EXCLUDED.generation', [generation]);
             // delivered to every LISTENing worker at COMMIT, never for a generation that was rolled back
             await staged.query('SELECT pg_notify($1, $2)', [INDEX_CHANNEL, generation]);
