@@ -1,6 +1,6 @@
 import { contentTerms, STOPWORDS } from '../text/segment.js';
 import { searchKey } from '../text/searchKey.js';
-import { cue } from '../text/lang.js';
+import { anchoredCue } from '../text/lang.js';
 import { placesIn } from '../text/gazetteer.js';
 
 export interface ConversationTurn {
@@ -9,10 +9,10 @@ export interface ConversationTurn {
 }
 
 /** Words that only ask for more about the previous turn ("为什么？", "tell me more"): a question of nothing else needs its context. */
-const bare = (text: string) => new RegExp(`^(?:${cue('bareFollowUp').source})[?？!！。.\\s]*$`, 'iu').test(text);
+const bare = (text: string) => anchoredCue('bareFollowUp', '^(?:', ')[?？!！。.\\s]*$').test(text);
 
 /** How a follow-up opens ("那…", "what about …"): no word of its own. */
-const opener = () => new RegExp(`^(?:${cue('followUpOpener').source})\\s*`, 'iu');
+const opener = () => anchoredCue('followUpOpener', '^(?:', ')\\s*');
 
 export interface FollowUp {
   /** The question to search and compose with: the follow-up joined with the context it leaves implicit. */

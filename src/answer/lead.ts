@@ -4,7 +4,7 @@ import { numbersIn } from '../text/segment.js';
 import { holdsAnswerType, MONEY_FIGURE, SHARE_FIGURE, type QuestionIntent } from './intent.js';
 import { ordinalIn } from './answerUnit.js';
 import { phrasesFor } from './messages.js';
-import { cue, forms, pattern, patternTemplate, value } from '../text/lang.js';
+import { anchoredCue, cue, forms, pattern, patternTemplate, value } from '../text/lang.js';
 
 /** A quoted sentence the lead may draw on, with the [n] of its passage and the passage's whole text. */
 export interface LeadSource {
@@ -43,6 +43,8 @@ const ITEM_RUN = new RegExp(String.raw`(${ITEM}(?:、${ITEM})+(?:(?:${cue('listC
 const NAMED = new RegExp(`《[^》]{2,40}》|${cue('organisationName').source}`, 'gu');
 const YEAR = pattern('zh', 'dateInText', 'gu');
 const QUANTITY = pattern('zh', 'figureInText', 'gu');
+/** Spaces and possessives between a figure and the noun it is of (4% 的锂). */
+const LEADING_POSSESSIVE = new RegExp(`^[\\s${value('zh', 'possessive')}]+`, 'u');
 /** Where a list starts: after a verb or preposition that introduces it. */
 const LIST_START = pattern('zh', 'listStart');
 
@@ -64,7 +66,7 @@ function splitItems(run: string): string[] {
   const parts = run.split('、').map((p) => p.trim());
   // only the last item carries the conjunction (… 柔性制造和先进材料); 信息与通信 inside a list stays whole
   const last = parts.pop() ?? '';
-  const m = last.match(new RegExp(`^(.+?)(?:${cue('listConjunction').source})(.+)$`, 'u'));
+  const m = last.match(anchoredCue('listConjunction', '^(.+?)(?:', ')(.+)$', 'u'));
   const tail = m ? [m[1], m[2]] : [last];
   return [...parts, ...tail].filter(Boolean);
 }
@@ -223,7 +225,7 @@ function bestMatch(sentence: string, matches: RegExpMatchArray[], ctx: LeadConte
     const key = searchKey(clauseAround(sentence, m.index!));
     const held = questionTerms.filter((t) => key.includes(t));
     // the noun a figure is of follows it (4%的锂和13%的钴, 88% 的太阳能级多晶硅)
-    const after = searchKey(sentence.slice(m.index! + m[0].length, m.index! + m[0].length + 16)).replace(new RegExp(`^[\\s${value('zh', 'possessive')}]+`, 'u'), '');
+    const after = searchKey(sentence.slice(m.index! + m[0].length, m.index! + m[0].length + 16)).replace(LEADING_POSSESSIVE, '');
     const follows = questionTerms.some((t) => /\p{Script=Han}/u.test(t) && after.startsWith(t)) ? 1 : 0;
     // first the terms of the asking clause, then the noun after the figure, then all
     return held.filter((t) => focus.has(t)).length * 100 + follows * 10 + held.length;
@@ -398,7 +400,7 @@ export function leadIsSupported(lead: Lead, passageText: string): boolean {
 /** Clipped, in the asker's script (the lead is Lodestone's own line; quotes stay in their source's), with its [n]. */
 function finish(lead: Lead, ctx: LeadContext): Lead {
   // a clause lifted from its sentence loses the conjunction that tied it to the one before (但中国产量占…)
-  let text = lead.text.replace(new RegExp(`^(?:${cue('leadingConjunction').source})(?=\\p{Script=Han})`, 'u'), '');
+  let text = lead.text.replace(anchoredCue('leadingConjunction', '^(?:', ')(?=\\p{Script=Han})', 'u'), '');
   if ([...text].length > LEAD_MAX_CHARS) text = [...text].slice(0, LEAD_MAX_CHARS - 1).join('') + '…';
   if (ctx.lang === 'zh-Hant') text = toTraditional(text);
   else if (ctx.lang === 'zh-Hans') text = toSimplified(text);

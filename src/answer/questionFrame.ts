@@ -8,7 +8,7 @@ import type { QuestionLang } from '../core/answer.js';
 import { detectLang } from '../text/language.js';
 import { searchKey } from '../text/searchKey.js';
 import { numbersIn } from '../text/segment.js';
-import { cue, value } from '../text/lang.js';
+import { anchoredCue, cue, value } from '../text/lang.js';
 import { followUpQuestion, type ConversationTurn } from './followUp.js';
 import { questionIntent, type QuestionIntent } from './intent.js';
 
@@ -50,14 +50,18 @@ export interface FrameOptions {
   condensed?: string;
 }
 
+/** Tables a question names (表3, "Table 3"), as the passages caption them (表3). */
+export function tablesNamed(key: string): string[] {
+  const table = value('zh', 'table');
+  return [...new Set([...key.matchAll(anchoredCue('table', '(?:', ')(\\d{1,2})', 'giu'))].map((m) => `${table}${m[1]}`))];
+}
+
 /** Reads a question once. */
 export function parseQuestion(asked: string, options: FrameOptions = {}): QuestionFrame {
   const followUp = options.condensed ? { standalone: options.condensed, focus: [], needsContext: false } : followUpQuestion(asked, options.history);
   const standalone = followUp.standalone;
   const key = searchKey(standalone);
   const stated = standalone.replace(NOT_QUESTION_TEXT, ' ');
-  const table = value('zh', 'table');
-  const tables = [...new Set([...key.matchAll(new RegExp(`(?:${cue('table').source})(\\d{1,2})`, 'giu'))].map((m) => `${table}${m[1]}`))];
   return {
     asked,
     standalone,
@@ -66,7 +70,7 @@ export function parseQuestion(asked: string, options: FrameOptions = {}): Questi
     intent: questionIntent(standalone),
     numbers: numbersIn(stated),
     years: [...new Set(stated.normalize('NFKC').match(YEAR) ?? [])],
-    tables,
+    tables: tablesNamed(key),
     asksProvenance: cue('provenance').test(standalone),
     multiPart: (standalone.match(/[？?]/g)?.length ?? 0) > 1,
     focus: followUp.focus,

@@ -1,6 +1,7 @@
 import { chineseWords, COMMON_ENGLISH, contentTerms, numbersIn, stemEnglish, STOPWORDS } from '../text/segment.js';
 import { searchKey } from '../text/searchKey.js';
-import { cue, forms, pattern, value, words } from '../text/lang.js';
+import { anchoredCue, cue, forms, pattern, value, words } from '../text/lang.js';
+import { tablesNamed } from './questionFrame.js';
 import { chineseNumberValue } from '../text/numerals.js';
 import type { ExpansionGroup } from '../glossary/glossary.js';
 
@@ -226,12 +227,11 @@ export function profileQuestion(
     if (number && (STOPWORDS.has(word) || COMMON_ENGLISH.has(stemEnglish(word)) || /^(?:1[89]|20)\d{2}$/.test(number))) continue;
     if (!TRANSLATED_ACRONYMS.has(name)) names.add(name);
   }
-  const tables = new Set<string>();
-  // a table is named as the passages caption it (表3), whichever language the question names it in
+  const tables = new Set(tablesNamed(key));
   const table = value('zh', 'table');
-  for (const m of key.matchAll(new RegExp(`(?:${cue('table').source})(\\d{1,2})`, 'giu'))) tables.add(`${table}${m[1]}`);
+  const tableName = anchoredCue('table', '^(?:', ')\\d+$', 'u');
   // Table references are handled as tables, not as terms ("表3" would otherwise demand the literal string).
-  for (const t of [...terms]) if (new RegExp(`^${table}\\d+$`, 'u').test(t) || /^table$/.test(t) || tables.has(`${table}${t}`)) terms.delete(t);
+  for (const t of [...terms]) if (tableName.test(t) || /^table$/.test(t) || tables.has(`${table}${t}`)) terms.delete(t);
   const numbers = [...new Set(numbersIn(question))].filter((n) => !tables.has(`${table}${n}`));
   // a span of time in Chinese numerals is a number as the passages write it (十年 → 未来 10 年)
   for (const t of [...terms]) {

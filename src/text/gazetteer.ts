@@ -24,6 +24,8 @@ export interface Place {
   inKey: RegExp;
   /** The English forms alone (to blank them out of a key). */
   english: RegExp;
+  /** A term that is one of the English forms, whole. */
+  englishTerm: RegExp;
   /** Every Chinese form (simplified name and short forms). */
   chineseForms: string[];
 }
@@ -45,6 +47,7 @@ export function gazetteer(): Place[] {
       names: { 'zh-Hans': p['zh-Hans'], 'zh-Hant': p['zh-Hant'], en: p.en },
       inKey: new RegExp([...multi, ...p.englishForms].join('|'), 'u'),
       english: new RegExp(p.englishForms.join('|'), 'gu'),
+      englishTerm: new RegExp(`^(?:${p.englishForms.join('|')})$`, 'u'),
       chineseForms,
     };
   });
@@ -58,5 +61,5 @@ export function placesIn(key: string): Place[] {
 
 /** Whether a term (search-key form) is a place's name or short form, Chinese or English (美国, 中方, us, china). */
 export function isPlaceName(term: string): boolean {
-  return gazetteer().some((p) => p.chineseForms.includes(term) || new RegExp(`^(?:${p.english.source})$`, 'u').test(term));
+  return gazetteer().some((p) => p.chineseForms.includes(term) || p.englishTerm.test(term));
 }

@@ -70,13 +70,12 @@ export function cue(name: string, flags = 'iu'): RegExp {
   return re;
 }
 
-/** A cue wrapped: `^(?:…)`, `(?:…)$` or `^(?:…)$` around the alternatives (a whole-word list, an opener). */
-export function anchoredCue(name: string, anchor: 'start' | 'end' | 'whole', flags = 'iu'): RegExp {
-  const key = `${name}/${anchor}/${flags}`;
+/** A cue between a prefix and a suffix of regular-expression syntax (`^(?:` … `)\\s*`), compiled once. */
+export function anchoredCue(name: string, before: string, after: string, flags = 'iu'): RegExp {
+  const key = `${name}/${before}/${after}/${flags}`;
   const cached = cueCache.get(key);
   if (cached) return cached;
-  const body = cue(name, flags).source;
-  const re = new RegExp(anchor === 'start' ? `^(?:${body})` : anchor === 'end' ? `(?:${body})$` : `^(?:${body})$`, flags);
+  const re = new RegExp(`${before}${cue(name, flags).source}${after}`, flags);
   cueCache.set(key, re);
   return re;
 }
