@@ -12,7 +12,7 @@ import { splitSentences } from '../text/sentences.js';
 import { clipChars } from '../text/clip.js';
 import { sameNumber } from './citationCheck.js';
 import { holdsAnswerType, isMoneyNoun, MONEY_FIGURE, SHARE_FIGURE, type QuestionIntent } from './intent.js';
-import { parseQuestion, type QuestionFrame } from './questionFrame.js';
+import { inCollectionWords, parseQuestion, type QuestionFrame } from './questionFrame.js';
 import { cue, pattern } from '../text/lang.js';
 import { isPlaceName } from '../text/gazetteer.js';
 import { answerUnit, opensEnumeration, ordinalIn } from './answerUnit.js';
@@ -790,11 +790,12 @@ function glossLine(text: string, input: ComposeInput): string | undefined {
  * answer, says so and lists related passages. Returns everything but `timings` (the caller measures them).
  */
 export async function composeExtractive(input: ComposeInput): Promise<ComposedAnswer> {
-  const frame = frameOf(input);
-  const gathered = gatherPassages(input, frame.asksProvenance);
+  const asked = frameOf(input);
+  const gathered = gatherPassages(input, asked.asksProvenance);
   const keys = gathered.map((g) => passageKey(g.passage).replace(/\s+/g, ''));
   const occurs = (text: string) => keys.some((k) => k.includes(text));
   const question = inMainlandWords(input.question, input.expansionGroups, occurs);
+  const frame = inCollectionWords(asked, question);
   const profile = withoutAuthors(profileQuestion(question, input.expandedTerms, input.unbridgedTerms, input.expansionGroups, occurs, input.isVerb), input);
   const intent = frame.intent;
   const { candidates, items } = await scoreSentences(input, gathered, profile, intent);
@@ -884,7 +885,7 @@ export async function composeExtractive(input: ComposeInput): Promise<ComposedAn
     { intent, question, lang: input.lang, englishName: input.englishName },
     profile.terms,
   );
-  const leadText = intent.type === 'compare' || !lead ? phrasesFor(input.lang).neutralLead : lead.text;
+  const leadText = intent.bothDocuments || !lead ? phrasesFor(input.lang).neutralLead : lead.text;
   const text = answerText(leadText, parts, citations, input.lang);
   return { question: input.question, lead: leadText, parts, text, citations, supported: true, lang: input.lang, related: [], composer: 'extractive', supportScore: probability, decision };
 }

@@ -1,7 +1,7 @@
 import type { QuestionLang } from '../core/answer.js';
 import { searchKey } from '../text/searchKey.js';
 import { cue, pattern, value, words } from '../text/lang.js';
-import { gazetteer, placesIn, type Place } from '../text/gazetteer.js';
+import { placesIn, type Place } from '../text/gazetteer.js';
 import { chineseWords, STOPWORDS } from '../text/segment.js';
 
 /** What kind of answer a question wants: decides what the lead extracts and what a quote must contain. */
@@ -38,17 +38,13 @@ export interface ComparisonSide {
   test: (key: string) => boolean;
 }
 
-/** The places a comparison sets against each other: named ones, or a compound of two short forms (中美两国). */
+/** The places a comparison sets against each other, in the order the question names them. */
 function comparedPlaces(key: string): Place[] {
   // in the order the question names them
   const at = (p: Place) => key.search(p.inKey);
   const named = placesIn(key).sort((a, b) => at(a) - at(b));
   if (named.length >= 2) return named.slice(0, 2);
-  const pair = key.match(pattern('zh', 'pairedPlaces'));
-  if (!pair) return [];
-  const byShort = (ch: string) => gazetteer().find((p) => p.chineseForms.includes(ch));
-  const [a, b] = [byShort(pair[1]), byShort(pair[2])];
-  return a && b && a !== b ? [a, b] : [];
+  return [];
 }
 
 function comparisonSides(key: string): ComparisonSide[] {

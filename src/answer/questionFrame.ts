@@ -50,6 +50,15 @@ export interface FrameOptions {
   condensed?: string;
 }
 
+/**
+ * The frame as the collection words it: the composer may rewrite the question's regional words into the ones its
+ * passages use (矽锭 → 硅锭); the asked noun and what it belongs to are then read off that wording.
+ */
+export function inCollectionWords(frame: QuestionFrame, text: string): QuestionFrame {
+  if (text === frame.standalone) return frame;
+  return { ...frame, standalone: text, key: searchKey(text), intent: questionIntent(text) };
+}
+
 /** Tables a question names (表3, "Table 3"), as the passages caption them (表3). */
 export function tablesNamed(key: string): string[] {
   const table = value('zh', 'table');

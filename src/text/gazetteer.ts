@@ -13,6 +13,7 @@ interface PlaceEntry {
   'zh-Hant': string;
   en: string;
   englishForms: string[];
+  englishAdjectives: string[];
   shortForms: string[];
 }
 
@@ -24,7 +25,7 @@ export interface Place {
   inKey: RegExp;
   /** The English forms alone (to blank them out of a key). */
   english: RegExp;
-  /** A term that is one of the English forms, whole. */
+  /** A term that is one of the English names, whole (not an adjective: "Latin American countries" are no figure of the United States). */
   englishTerm: RegExp;
   /** Every Chinese form (simplified name and short forms). */
   chineseForms: string[];
@@ -45,8 +46,8 @@ export function gazetteer(): Place[] {
     return {
       id: p['zh-Hans'],
       names: { 'zh-Hans': p['zh-Hans'], 'zh-Hant': p['zh-Hant'], en: p.en },
-      inKey: new RegExp([...multi, ...p.englishForms].join('|'), 'u'),
-      english: new RegExp(p.englishForms.join('|'), 'gu'),
+      inKey: new RegExp([...multi, ...p.englishForms, ...p.englishAdjectives].join('|'), 'u'),
+      english: new RegExp([...p.englishForms, ...p.englishAdjectives].join('|'), 'gu'),
       englishTerm: new RegExp(`^(?:${p.englishForms.join('|')})$`, 'u'),
       chineseForms,
     };
@@ -59,7 +60,7 @@ export function placesIn(key: string): Place[] {
   return gazetteer().filter((p) => p.inKey.test(key));
 }
 
-/** Whether a term (search-key form) is a place's name or short form, Chinese or English (美国, 中方, us, china). */
+/** Whether a term (search-key form) is a place's name or short form, Chinese or English (美国, 中方, us, china), not an adjective. */
 export function isPlaceName(term: string): boolean {
   return gazetteer().some((p) => p.chineseForms.includes(term) || p.englishTerm.test(term));
 }
