@@ -50,9 +50,7 @@ function comparedPlaces(key: string): Place[] {
 function comparisonSides(key: string): ComparisonSide[] {
   const places = comparedPlaces(key);
   if (places.length === 2) return places.map((p) => ({ label: p.names, test: (k: string) => p.inKey.test(k) }));
-  // two things the question joins (绿色和数字竞争) when it sets them against each other (区别, 不同; not 分别, which
-  // asks for both figures): the last word before the conjunction and the first after it
-  if (!cue('askContrast').test(key)) return [];
+  // two things the question joins (绿色和数字竞争): the last word before the conjunction and the first after it
   const pair = key.match(pattern('zh', 'comparedPair'));
   if (!pair) return [];
   // a word of two characters or more with the single characters that cling to it (潮汐/能 → 潮汐能)
