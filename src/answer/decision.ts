@@ -6,6 +6,7 @@
  * fit's command, inputs and figures). No feature names a phrasing, a fact or a collection: each is a share,
  * a rank, a normalised score or a yes/no about the kind of answer, so it means the same on any documents.
  */
+import { LEAD_FEATURES } from './leadSpans.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../core/errors.js';
@@ -94,6 +95,8 @@ export interface DecisionModel extends BoostedModel {
   threshold: { zh: number; en: number };
   /** Which sentence answers (and leads): the probability that a candidate sentence holds the answer. */
   ranker?: LinearModel;
+  /** Which span of the quoted sentences leads (src/answer/leadSpans.ts): fitted by `lodestone eval --fit-lead`. */
+  lead?: LinearModel;
   [key: string]: unknown;
 }
 
@@ -112,6 +115,7 @@ export function parseDecisionModel(text: string, file = DECISION_MODEL_FILE): De
   if (!Array.isArray(model.features) || model.features.join(',') !== DECISION_FEATURES.join(',')) throw new ConfigError(`${file}: the decision was fitted on other features than the code computes: run \`lodestone eval --fit\` again`);
   if (typeof model.base !== 'number' || typeof model.rate !== 'number' || !Array.isArray(model.trees) || !model.trees.every((t) => validTree(t, DECISION_FEATURES.length))) throw new ConfigError(`${file}: base, rate and trees must describe boosted trees over the ${DECISION_FEATURES.length} features`);
   if (model.ranker) checkLinear(model.ranker, SENTENCE_FEATURES, file, 'the sentence ranker');
+  if (model.lead) checkLinear(model.lead, LEAD_FEATURES, file, 'the lead ranker');
   if (typeof model.threshold?.zh !== 'number' || typeof model.threshold?.en !== 'number') throw new ConfigError(`${file}: threshold.zh/en must be numbers`);
   return model;
 }
@@ -182,3 +186,6 @@ export function sentenceVector(features: SentenceFeatures): number[] {
  * (the trace is large), so it is a switch, off unless the fit turns it on.
  */
 export const sentenceTraces = { on: false };
+
+/** While `eval --fit-lead` collects them: answers carry every candidate lead span and its features. */
+export const leadTraces = { on: false };

@@ -16,8 +16,8 @@ import { inCollectionWords, parseQuestion, type QuestionFrame } from './question
 import { cue, pattern } from '../text/lang.js';
 import { isPlaceName } from '../text/gazetteer.js';
 import { answerUnit, opensEnumeration, ordinalIn } from './answerUnit.js';
-import { buildLead, listItems } from './lead.js';
-import { answerProbability, decisionModel, linearLogit, sentenceTraces, sentenceVector } from './decision.js';
+import { buildLead, listItems, scoredSpans } from './lead.js';
+import { answerProbability, decisionModel, leadTraces, linearLogit, sentenceTraces, sentenceVector } from './decision.js';
 import { decisionFeatures, pairStats, questionChars, sentenceFeatures } from './decisionFeatures.js';
 
 /** Whole answer text (lead + quotes + source list), in characters: what tests and the bot check. */
@@ -880,14 +880,14 @@ export async function composeExtractive(input: ComposeInput): Promise<ComposedAn
 
   // The lead states the answer, drawn from the quotes in order of relevance and checked against its passage.
   const ranked = [...chosen].sort((a, b) => b.relevance - a.relevance);
-  const lead = buildLead(
-    ranked.map((c) => ({ text: c.text, n: numberOf.get(c.passage.id)!, passageText: c.passage.text })),
-    { intent, question, lang: input.lang, englishName: input.englishName },
-    profile.terms,
-  );
+  const bestRelevance = Math.max(1e-9, ranked[0]?.relevance ?? 1);
+  const leadSources = ranked.map((c) => ({ text: c.text, n: numberOf.get(c.passage.id)!, passageText: c.passage.text, relevance: c.relevance / bestRelevance }));
+  const leadContext = { intent, question, lang: input.lang, englishName: input.englishName };
+  const lead = buildLead(leadSources, leadContext, profile.terms);
   const leadText = intent.bothDocuments || !lead ? phrasesFor(input.lang).neutralLead : lead.text;
   const text = answerText(leadText, parts, citations, input.lang);
-  return { question: input.question, lead: leadText, parts, text, citations, supported: true, lang: input.lang, related: [], composer: 'extractive', supportScore: probability, decision };
+  const traced = leadTraces.on ? { ...decision, leads: scoredSpans(leadSources, leadContext, profile.terms, undefined).map((c) => ({ text: c.text, x: c.x })) } : decision;
+  return { question: input.question, lead: leadText, parts, text, citations, supported: true, lang: input.lang, related: [], composer: 'extractive', supportScore: probability, decision: traced };
 }
 
 /** The frame the caller read, or the question read now (tests and callers without one). */

@@ -4,6 +4,8 @@ import { numbersIn } from '../text/segment.js';
 import { holdsAnswerType, MONEY_FIGURE, SHARE_FIGURE, type QuestionIntent } from './intent.js';
 import { ordinalIn } from './answerUnit.js';
 import { phrasesFor } from './messages.js';
+import { decisionModel, linearLogit, type LinearModel } from './decision.js';
+import { leadCandidates, type SpanCandidate } from './leadSpans.js';
 import { anchoredCue, cue, forms, pattern, patternTemplate, value } from '../text/lang.js';
 
 /** A quoted sentence the lead may draw on, with the [n] of its passage and the passage's whole text. */
@@ -11,6 +13,8 @@ export interface LeadSource {
   text: string;
   n: number;
   passageText: string;
+  /** How the sentence ranker rated it, relative to the best quote (0–1). */
+  relevance?: number;
 }
 
 export interface LeadContext {
@@ -43,6 +47,7 @@ const ITEM_RUN = new RegExp(String.raw`(${ITEM}(?:、${ITEM})+(?:(?:${cue('listC
 const NAMED = new RegExp(`《[^》]{2,40}》|${cue('organisationName').source}`, 'gu');
 const YEAR = pattern('zh', 'dateInText', 'gu');
 const QUANTITY = pattern('zh', 'figureInText', 'gu');
+const QUANTITY_ONE = pattern('zh', 'figureInText');
 /** Spaces and possessives between a figure and the noun it is of (4% 的锂). */
 const LEADING_POSSESSIVE = new RegExp(`^[\\s${value('zh', 'possessive')}]+`, 'u');
 /** Where a list starts: after a verb or preposition that introduces it. */
@@ -407,12 +412,57 @@ function finish(lead: Lead, ctx: LeadContext): Lead {
   return { ...lead, text: `${text} [${lead.n}]` };
 }
 
+function firstSupported(sources: LeadSource[], attempt: (s: LeadSource) => Lead | undefined): Lead | undefined {
+  for (const s of sources) {
+    const lead = attempt(s);
+    if (lead && lead.text.trim() && leadIsSupported(lead, s.passageText)) return lead;
+  }
+  return undefined;
+}
+
+/** The candidate spans of the top quotes, scored by the fitted lead ranker (for `eval --fit-lead`: all of them). */
+export function scoredSpans(sources: LeadSource[], ctx: LeadContext, questionTerms: string[], model: LinearModel | undefined): (SpanCandidate & { score: number })[] {
+  const spans = leadCandidates(sources.slice(0, 3).map((s) => ({ text: s.text, n: s.n, relevance: s.relevance ?? 1 })), ctx.intent, questionTerms);
+  return spans.map((c) => ({ ...c, score: model ? linearLogit(model, c.x) : 0 }));
+}
+
+/** The best-scored span as the lead; an English reader gets the figure's English form beside it. */
+function rankedSpanLead(sources: LeadSource[], ctx: LeadContext, questionTerms: string[], model: LinearModel): Lead | undefined {
+  const spans = scoredSpans(sources, ctx, questionTerms, model).sort((a, b) => b.score - a.score);
+  for (const span of spans.slice(0, 5)) {
+    const source = sources.find((s) => s.n === span.n && s.text.includes(span.text));
+    if (!source) continue;
+    const lead: Lead = { text: `${prefix(ctx)}${span.text}`, n: span.n, fragments: [span.text], computed: [] };
+    if (ctx.lang === 'en') {
+      const figure = span.text.match(QUANTITY_ONE)?.[0];
+      const amount = figure && englishAmount(figure.trim());
+      const name = !amount ? ctx.englishName?.(span.text) : undefined;
+      const english = amount && amount !== figure.trim() ? amount : name;
+      if (english) {
+        lead.text += ` (${english})`;
+        if (amount) lead.computed.push(...numbersIn(amount));
+      }
+    }
+    if (leadIsSupported(lead, source.passageText)) return lead;
+  }
+  return undefined;
+}
+
 /**
  * The lead: the extracted answer (figure, date, list, name, change) with its [n], in the asker's language;
  * undefined when nothing checkable can be extracted (the caller then uses a short neutral lead).
  */
 export function buildLead(sources: LeadSource[], ctx: LeadContext, questionTerms: string[]): Lead | undefined {
   const top = sources.slice(0, 3);
+  const t0 = ctx.intent.types;
+  // a change is computed from the figures (a difference no passage writes); otherwise the fitted span ranker leads
+  const computedChange = t0.has('change') || t0.has('quantity') ? firstSupported(top, (s) => changeLead(s, ctx)) : undefined;
+  if (computedChange) return finish(computedChange, ctx);
+  const model = decisionModel().lead;
+  if (model) {
+    const spanLead = rankedSpanLead(top, ctx, questionTerms, model);
+    if (spanLead) return finish(spanLead, ctx);
+  }
   const tries: ((s: LeadSource) => Lead | undefined)[] = [];
   const t = ctx.intent.types;
   // a table row answers with its cells; an enumeration quoted item by item, with its items

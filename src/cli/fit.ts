@@ -6,8 +6,10 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { boostedProbability, DECISION_FEATURES, DECISION_MODEL_FILE, featureVector, parseDecisionModel, SENTENCE_FEATURES, sentenceTraces, useDecisionModel, type DecisionFeatures, type DecisionModel, type LinearModel } from '../answer/decision.js';
+import { boostedProbability, DECISION_FEATURES, DECISION_MODEL_FILE, featureVector, leadTraces, parseDecisionModel, SENTENCE_FEATURES, sentenceTraces, useDecisionModel, type DecisionFeatures, type DecisionModel, type LinearModel } from '../answer/decision.js';
 import { sha256 } from '../core/hash.js';
+import { LEAD_FEATURES } from '../answer/leadSpans.js';
+import { searchKey } from '../text/searchKey.js';
 import { UserInputError } from '../core/errors.js';
 import { parseQuestionSet } from '../retrieval/evaluate.js';
 import { containsEvidence, type EvalQuestion } from '../service/evaluate-answers.js';
@@ -230,4 +232,95 @@ function round(x: number): number {
 
 function pct(x: number): string {
   return `${(x * 100).toFixed(1)}%`;
+}
+
+/** One question's candidate lead spans: features, whether each holds the answer, and how long it is. */
+type LeadRanking = { x: number[]; y: boolean; chars: number }[];
+
+/** A keyword (alternatives joined by |) of a seed question is in the span. */
+function holdsKeyword(text: string, keywords: string[]): boolean {
+  const key = searchKey(text).replace(/\s+/g, '');
+  return keywords.some((k) => k.split('|').some((alt) => alt.trim() && key.includes(searchKey(alt).replace(/\s+/g, ''))));
+}
+
+/** The seed sets' answered questions, each with its candidate lead spans labelled by its answer keywords. */
+async function seedLeadRankings(corpusDir: string, files: string[]): Promise<LeadRanking[]> {
+  const root = mkdtempSync(join(tmpdir(), 'lodestone-fit-lead-'));
+  const rankings: LeadRanking[] = [];
+  try {
+    const librarian = await createLibrarian({ corpusDir, indexDir: join(root, 'index'), composer: null });
+    try {
+      for (const file of files) {
+        for (const q of parseQuestionSet(readFileSync(file, 'utf8')) as EvalQuestion[]) {
+          if (q.kind !== 'ask' || !q.answer_keywords?.length || q.answer_keywords.includes('+')) continue;
+          const answer = await librarian.ask(q.question);
+          const leads = answer.decision?.leads;
+          if (answer.supported && leads) rankings.push(leads.map((c) => ({ x: c.x, y: holdsKeyword(c.text, q.answer_keywords!), chars: [...c.text].length })));
+        }
+      }
+      return rankings;
+    } finally {
+      await librarian.close();
+    }
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+/**
+ * `lodestone eval --fit-lead`: fits which span of the quoted sentences leads (src/answer/leadSpans.ts) on the fitting
+ * parts and the seed sets, with the answer-or-refuse model in the file unchanged, and writes it as the file's `lead`.
+ * A span that holds the answer is a positive; shorter positives weigh more (the reader wants the answer, not the
+ * sentence). With --report, the report parts are measured with it and recorded.
+ */
+export async function runFitLead(options: { external: string; corpusDir: string; evalDir: string; report: boolean; out?: string }): Promise<void> {
+  const runs = externalRuns(options.external);
+  const seedFiles = readdirSync(options.evalDir)
+    .filter((f) => f.endsWith('.jsonl') && !HELD_OUT_SEED_SETS.includes(f))
+    .sort()
+    .map((f) => join(options.evalDir, f));
+  const out = options.out ?? DECISION_MODEL_FILE;
+  const current = parseDecisionModel(readFileSync(out, 'utf8'), out);
+  const progress = progressReporter();
+  const sources: { name: string; rankings: LeadRanking[] }[] = [];
+  try {
+    leadTraces.on = true;
+    useDecisionModel({ ...current, lead: undefined });
+    for (const run of runs) {
+      const result = await runSquad({ squad: run.squad, squadQuestions: run.questions, part: 'fit', leaveOutEvery: 6 }, progress.onProgress);
+      sources.push({ name: run.name, rankings: result.scores.flatMap((s) => (s.supported && s.leads ? [s.leads] : [])) });
+    }
+    sources.push({ name: SEED_SOURCE, rankings: await withFileStore(() => seedLeadRankings(options.corpusDir, seedFiles)) });
+  } finally {
+    leadTraces.on = false;
+    progress.stop();
+  }
+  // every source weighs the same; a question no span answers (or every span does) teaches nothing
+  const questions = sources.flatMap((source) => {
+    const useful = source.rankings.filter((list) => list.some((c) => c.y) && list.some((c) => !c.y));
+    return useful.map((list) => ({ x: list.map((c) => c.x), y: list.map((c) => c.y), prefer: list.map((c) => 1 / Math.max(2, c.chars)), w: 1 / useful.length }));
+  });
+  const fit = fitSoftmaxRanker(questions, LEAD_FEATURES.length, { iterations: 400 });
+  const lead: LinearModel = { features: [...LEAD_FEATURES], mean: fit.mean.map(round), scale: fit.scale.map(round), weights: fit.weights.map(round), bias: round(fit.bias) };
+  const model: DecisionModel = {
+    ...current,
+    lead,
+    leadFit: {
+      command: `lodestone eval --fit-lead --external ${options.external}${options.report ? ' --report' : ''}`,
+      split: 'the same fitting parts and seed sets as the decision; answered questions only; positives: spans holding a gold answer (seed: an answer keyword), weighted 1/length',
+      questions: Object.fromEntries(sources.map((s) => [s.name, s.rankings.length])),
+    },
+  };
+  if (options.report) {
+    useDecisionModel(parseDecisionModel(JSON.stringify(model)));
+    const reporter = progressReporter();
+    try {
+      model.leadReport = await reportParts(runs, 'report', reporter.onProgress);
+    } finally {
+      reporter.stop();
+    }
+  }
+  writeFileSync(out, `${JSON.stringify(model, null, 2)}\n`);
+  console.log(`wrote the lead ranker into ${out}: ${questions.length} questions (${sources.map((s) => `${s.name} ${s.rankings.length}`).join(', ')})`);
+  if (model.leadReport) for (const [name, row] of Object.entries(model.leadReport as Record<string, SquadRow>)) console.log(`report ${name}: lead ${pct(row.lead)}, lead chars ${row.leadMedianChars}/${row.leadP90Chars}, first citation ${pct(row.firstCitation)}`);
 }

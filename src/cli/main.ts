@@ -165,11 +165,17 @@ program
   .option('--leave-out-every <n>', 'with --squad: every n-th article of the part is left out, its questions near misses', '6')
   .option('--part <part>', 'with --squad: fit (odd articles), report (even articles) or all', 'fit')
   .option('--work-dir <dir>', 'with --squad: build the collection here and keep it (default: a temporary folder, removed)')
+  .option('--fit-lead', 'fit which span of the quoted sentences leads, on the same data; writes the lead ranker into model/answer-decision.json')
   .option('--fit', 'fit the answer-or-refuse model on the fitting parts and the seed sets; writes model/answer-decision.json (eval/README.md)')
-  .option('--external <dir>', 'with --fit: the public reading-comprehension sets', '../shared/eval/external')
-  .option('--report', 'with --fit: measure the report parts with the fitted model and record them in the file')
+  .option('--external <dir>', 'with --fit or --fit-lead: the public reading-comprehension sets', '../shared/eval/external')
+  .option('--report', 'with --fit or --fit-lead: measure the report parts with the fitted model and record them in the file')
   .option('--dump <file>', "with --fit: also write every example (features, label, source) as JSON, to study the fit")
-  .action(async (options: { set?: string; json?: boolean; answers?: boolean; expand: boolean; feedbackFrom?: string; squad?: string; squadQuestions?: string; leaveOutEvery: string; part: string; workDir?: string; fit?: boolean; external: string; report?: boolean; dump?: string }) => {
+  .action(async (options: { set?: string; json?: boolean; answers?: boolean; expand: boolean; feedbackFrom?: string; squad?: string; squadQuestions?: string; leaveOutEvery: string; part: string; workDir?: string; fit?: boolean; fitLead?: boolean; external: string; report?: boolean; dump?: string }) => {
+    if (options.fitLead) {
+      const { runFitLead } = await import('./fit.js');
+      await runFitLead({ external: options.external, corpusDir: resolveDirs(globals()).corpusDir, evalDir: dirname(REPO_EVAL_SET), report: options.report === true });
+      return;
+    }
     if (options.fit) {
       const { runFit } = await import('./fit.js');
       await runFit({ external: options.external, corpusDir: resolveDirs(globals()).corpusDir, evalDir: dirname(REPO_EVAL_SET), report: options.report === true, dump: options.dump });

@@ -60,6 +60,8 @@ export interface Answer {
     firstPassageId?: string;
     /** Every candidate sentence with the ranker's features, only while `eval --fit` collects them. */
     sentences?: { passageId: string; text: string; x: number[] }[];
+    /** While `eval --fit-lead` collects them: every candidate lead span and its features. */
+    leads?: { text: string; x: number[] }[];
   };
   /** A short note for the reader, e.g. why the LLM answer fell back. */
   note?: string;

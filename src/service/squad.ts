@@ -135,6 +135,8 @@ export interface SquadScore {
   features?: Record<string, number>;
   /** While `eval --fit` collects them: every candidate sentence's ranker features and whether it holds a gold answer. */
   sentences?: { x: number[]; y: boolean }[];
+  /** While `eval --fit-lead` collects them: every candidate lead span's features, whether it holds a gold answer, its length. */
+  leads?: { x: number[]; y: boolean; chars: number }[];
 }
 
 /** The lead as a reader reads it: no citation markers, no "In short:" prefix. */
@@ -169,6 +171,7 @@ export function scoreSquadAnswer(q: SquadQuestion, answer: Answer, passageText: 
     firstHolds: answer.decision?.firstPassageId !== undefined && holdsGold(passageText(answer.decision.firstPassageId), q.gold),
     features: answer.decision?.features,
     sentences: q.nearMiss ? undefined : answer.decision?.sentences?.map((c) => ({ x: c.x, y: holdsGold(c.text, q.gold) })),
+    leads: q.nearMiss ? undefined : answer.decision?.leads?.map((c) => ({ x: c.x, y: holdsGold(c.text, q.gold), chars: [...c.text].length })),
   };
 }
 
