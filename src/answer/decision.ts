@@ -88,6 +88,11 @@ export interface BoostedModel {
   trees: TreeNode[];
 }
 
+export interface LeadModel extends BoostedModel {
+  features: string[];
+  slack: number;
+}
+
 export interface DecisionModel extends BoostedModel {
   version: number;
   features: string[];
@@ -95,8 +100,12 @@ export interface DecisionModel extends BoostedModel {
   threshold: { zh: number; en: number };
   /** Which sentence answers (and leads): the probability that a candidate sentence holds the answer. */
   ranker?: LinearModel;
-  /** Which span of the quoted sentences leads (src/answer/leadSpans.ts): fitted by `lodestone eval --fit-lead`. */
-  lead?: LinearModel;
+  /**
+   * Which span of the quoted sentences leads (src/answer/leadSpans.ts): boosted trees giving the probability that a
+   * span holds the answer, fitted by `lodestone eval --fit-lead`; among the spans within `slack` of the best, the
+   * shortest leads.
+   */
+  lead?: LeadModel;
   [key: string]: unknown;
 }
 
@@ -115,7 +124,7 @@ export function parseDecisionModel(text: string, file = DECISION_MODEL_FILE): De
   if (!Array.isArray(model.features) || model.features.join(',') !== DECISION_FEATURES.join(',')) throw new ConfigError(`${file}: the decision was fitted on other features than the code computes: run \`lodestone eval --fit\` again`);
   if (typeof model.base !== 'number' || typeof model.rate !== 'number' || !Array.isArray(model.trees) || !model.trees.every((t) => validTree(t, DECISION_FEATURES.length))) throw new ConfigError(`${file}: base, rate and trees must describe boosted trees over the ${DECISION_FEATURES.length} features`);
   if (model.ranker) checkLinear(model.ranker, SENTENCE_FEATURES, file, 'the sentence ranker');
-  if (model.lead) checkLinear(model.lead, LEAD_FEATURES, file, 'the lead ranker');
+  if (model.lead) checkLead(model.lead, file);
   if (typeof model.threshold?.zh !== 'number' || typeof model.threshold?.en !== 'number') throw new ConfigError(`${file}: threshold.zh/en must be numbers`);
   return model;
 }
@@ -125,6 +134,11 @@ function validTree(node: unknown, n: number): boolean {
   if ('v' in node) return typeof node.v === 'number' && Number.isFinite(node.v);
   const split = node as { f?: unknown; t?: unknown; l?: unknown; r?: unknown };
   return Number.isInteger(split.f) && (split.f as number) >= 0 && (split.f as number) < n && typeof split.t === 'number' && validTree(split.l, n) && validTree(split.r, n);
+}
+
+function checkLead(model: LeadModel, file: string): void {
+  if (!Array.isArray(model.features) || model.features.join(',') !== LEAD_FEATURES.join(',')) throw new ConfigError(`${file}: the lead ranker was fitted on other features than the code computes: run \`lodestone eval --fit-lead\` again`);
+  if (typeof model.base !== 'number' || typeof model.rate !== 'number' || typeof model.slack !== 'number' || !Array.isArray(model.trees) || !model.trees.every((t) => validTree(t, LEAD_FEATURES.length))) throw new ConfigError(`${file}: the lead ranker's base, rate, slack and trees must describe boosted trees over the ${LEAD_FEATURES.length} lead features`);
 }
 
 function checkLinear(model: LinearModel, features: readonly string[], file: string, what: string): void {

@@ -779,7 +779,9 @@ function differingFigures(sides: Side[], quoted: Candidate[], intent: QuestionIn
 
 /** English names of glossary terms in a quote: `金属北约 = "Metals NATO"`; not a quote, no [n]. */
 function glossLine(text: string, input: ComposeInput): string | undefined {
-  const names = (input.englishNames?.(text) ?? []).slice(0, 3);
+  // the reader asked in English: a term whose English the question already says needs no gloss
+  const asked = input.question.toLowerCase();
+  const names = (input.englishNames?.(text) ?? []).filter((n) => !asked.includes(n.english.toLowerCase())).slice(0, 3);
   if (names.length === 0) return undefined;
   return names.map((n) => `${n.term} = "${n.english}"`).join('; ');
 }
@@ -881,10 +883,13 @@ export async function composeExtractive(input: ComposeInput): Promise<ComposedAn
   // The lead states the answer, drawn from the quotes in order of relevance and checked against its passage.
   const ranked = [...chosen].sort((a, b) => b.relevance - a.relevance);
   const bestRelevance = Math.max(1e-9, ranked[0]?.relevance ?? 1);
-  const leadSources = ranked.map((c) => ({ text: c.text, n: numberOf.get(c.passage.id)!, passageText: c.passage.text, relevance: c.relevance / bestRelevance }));
-  const leadContext = { intent, question, lang: input.lang, englishName: input.englishName };
+  const leadSources = ranked.map((c) => ({ text: c.text, n: numberOf.get(c.passage.id)!, passageText: c.passage.text, relevance: c.relevance / bestRelevance, footnote: c.passage.kind === 'footnote' }));
+  const leadContext = { intent, question, lang: input.lang, englishName: input.englishName, asksProvenance: frame.asksProvenance };
   const lead = buildLead(leadSources, leadContext, profile.terms);
   const leadText = intent.bothDocuments || !lead ? phrasesFor(input.lang).neutralLead : lead.text;
+  // an English reader who cannot read the lead (Chinese with no English beside it) is told why, once
+  const note = phrasesFor(input.lang).chineseSourceNote;
+  if (note && lead && /\p{Script=Han}/u.test(leadText) && !/\([^)]*[A-Za-z]{3,}[^)]*\)/u.test(leadText)) parts.push({ kind: 'prose', text: note });
   const text = answerText(leadText, parts, citations, input.lang);
   const traced = leadTraces.on ? { ...decision, leads: scoredSpans(leadSources, leadContext, profile.terms, undefined).map((c) => ({ text: c.text, x: c.x })) } : decision;
   return { question: input.question, lead: leadText, parts, text, citations, supported: true, lang: input.lang, related: [], composer: 'extractive', supportScore: probability, decision: traced };
@@ -912,9 +917,14 @@ function noAnswer(input: ComposeInput, candidates: Candidate[]): ComposedAnswer 
   const seen = new Set<string>();
   // the best sentences of the closest passages; when every sentence was set aside (bibliography notes), the passages
   const closest = candidates.length ? [...candidates].sort((a, b) => b.relevance - a.relevance) : input.results.map((r) => ({ passage: r.passage, text: r.passage.text, score: r.score }));
+  // neighbouring passages share a boundary sentence: the same sentence is never listed twice
+  const shown: string[] = [];
   for (const c of closest) {
     if (seen.has(c.passage.id) || related.length >= 3) continue;
+    const key = searchKey(c.text);
+    if (shown.some((k) => nearDuplicate(k, key))) continue;
     seen.add(c.passage.id);
+    shown.push(key);
     related.push(citationFor(related.length + 1, c.passage, c.text, c.score, input.titleOf));
   }
   const parts: AnswerPart[] = [];

@@ -4,7 +4,7 @@ import { numbersIn } from '../text/segment.js';
 import { holdsAnswerType, MONEY_FIGURE, SHARE_FIGURE, type QuestionIntent } from './intent.js';
 import { ordinalIn } from './answerUnit.js';
 import { phrasesFor } from './messages.js';
-import { decisionModel, linearLogit, type LinearModel } from './decision.js';
+import { boostedProbability, decisionModel, type LeadModel } from './decision.js';
 import { leadCandidates, type SpanCandidate } from './leadSpans.js';
 import { anchoredCue, cue, forms, pattern, patternTemplate, value } from '../text/lang.js';
 
@@ -15,6 +15,8 @@ export interface LeadSource {
   passageText: string;
   /** How the sentence ranker rated it, relative to the best quote (0–1). */
   relevance?: number;
+  /** The sentence is a footnote or reference note (it names where a claim comes from). */
+  footnote?: boolean;
 }
 
 export interface LeadContext {
@@ -23,6 +25,8 @@ export interface LeadContext {
   lang: QuestionLang;
   /** English name of a Chinese term (curated glossary first), for English leads. */
   englishName?: (zh: string) => string | undefined;
+  /** The question asks where a claim or figure comes from: the lead names the source a quoted note gives. */
+  asksProvenance?: boolean;
 }
 
 /** A lead that states the answer: the reader-facing line and the numbers it computed (not in any passage). */
@@ -48,6 +52,7 @@ const NAMED = new RegExp(`《[^》]{2,40}》|${cue('organisationName').source}`,
 const YEAR = pattern('zh', 'dateInText', 'gu');
 const QUANTITY = pattern('zh', 'figureInText', 'gu');
 const QUANTITY_ONE = pattern('zh', 'figureInText');
+const YEAR_ONE = pattern('zh', 'dateInText');
 /** Spaces and possessives between a figure and the noun it is of (4% 的锂). */
 const LEADING_POSSESSIVE = new RegExp(`^[\\s${value('zh', 'possessive')}]+`, 'u');
 /** Where a list starts: after a verb or preposition that introduces it. */
@@ -412,6 +417,17 @@ function finish(lead: Lead, ctx: LeadContext): Lead {
   return { ...lead, text: `${text} [${lead.n}]` };
 }
 
+/** A note's reference: its text up to and including the first title (《…》 or “…”), else its first 80 characters at a clause mark. */
+function referenceOf(text: string): string | undefined {
+  const t = text.trim();
+  const title = t.match(/^.{0,60}?(?:《[^》]{2,60}》|“[^”]{2,80}”)/su)?.[0];
+  if (title) return title.trim();
+  if ([...t].length <= 80) return t.replace(/[。.]\s*$/u, '');
+  const cut = [...t].slice(0, 80).join('');
+  const at = Math.max(cut.lastIndexOf('，'), cut.lastIndexOf(','), cut.lastIndexOf('；'));
+  return at > 10 ? cut.slice(0, at) : undefined;
+}
+
 function firstSupported(sources: LeadSource[], attempt: (s: LeadSource) => Lead | undefined): Lead | undefined {
   for (const s of sources) {
     const lead = attempt(s);
@@ -420,27 +436,37 @@ function firstSupported(sources: LeadSource[], attempt: (s: LeadSource) => Lead 
   return undefined;
 }
 
-/** The candidate spans of the top quotes, scored by the fitted lead ranker (for `eval --fit-lead`: all of them). */
-export function scoredSpans(sources: LeadSource[], ctx: LeadContext, questionTerms: string[], model: LinearModel | undefined): (SpanCandidate & { score: number })[] {
-  const spans = leadCandidates(sources.slice(0, 3).map((s) => ({ text: s.text, n: s.n, relevance: s.relevance ?? 1 })), ctx.intent, questionTerms);
-  return spans.map((c) => ({ ...c, score: model ? linearLogit(model, c.x) : 0 }));
+/** The candidate spans of the top quotes, each with the fitted lead ranker's probability that it holds the answer. */
+export function scoredSpans(sources: LeadSource[], ctx: LeadContext, questionTerms: string[], model: LeadModel | undefined): (SpanCandidate & { score: number })[] {
+  const spans = leadCandidates(sources.slice(0, 3).map((s) => ({ text: s.text, n: s.n, relevance: s.relevance ?? 1 })), ctx.intent, questionTerms, searchKey(ctx.question));
+  return spans.map((c) => ({ ...c, score: model ? boostedProbability(model, c.x) : 0 }));
 }
 
-/** The best-scored span as the lead; an English reader gets the figure's English form beside it. */
-function rankedSpanLead(sources: LeadSource[], ctx: LeadContext, questionTerms: string[], model: LinearModel): Lead | undefined {
-  const spans = scoredSpans(sources, ctx, questionTerms, model).sort((a, b) => b.score - a.score);
-  for (const span of spans.slice(0, 5)) {
+/**
+ * The lead from the spans: the shortest of those the ranker rates within its slack of the best (the reader wants the
+ * answer, not the sentence around it); an English reader gets the figure's or the term's English form beside it.
+ */
+function rankedSpanLead(sources: LeadSource[], ctx: LeadContext, questionTerms: string[], model: LeadModel): Lead | undefined {
+  const spans = scoredSpans(sources, ctx, questionTerms, model);
+  const best = Math.max(...spans.map((c) => c.score));
+  const order = spans.filter((c) => c.score >= best - model.slack).sort((a, b) => [...a.text].length - [...b.text].length);
+  for (const span of [...order, ...spans.sort((a, b) => b.score - a.score)].slice(0, 8)) {
     const source = sources.find((s) => s.n === span.n && s.text.includes(span.text));
     if (!source) continue;
     const lead: Lead = { text: `${prefix(ctx)}${span.text}`, n: span.n, fragments: [span.text], computed: [] };
     if (ctx.lang === 'en') {
-      const figure = span.text.match(QUANTITY_ONE)?.[0];
-      const amount = figure && englishAmount(figure.trim());
-      const name = !amount ? ctx.englishName?.(span.text) : undefined;
-      const english = amount && amount !== figure.trim() ? amount : name;
-      if (english) {
-        lead.text += ` (${english})`;
+      // an English reader reads the figure or the year first, in English, then the span it comes from
+      const asksFigure = ctx.intent.types.has('quantity') || ctx.intent.types.has('change');
+      const figure = asksFigure ? span.text.match(QUANTITY_ONE)?.[0]?.trim() : undefined;
+      const amount = figure ? englishAmount(figure) : undefined;
+      const year = ctx.intent.types.has('date') ? span.text.match(YEAR_ONE)?.[0].replace(pattern('zh', 'yearSuffix'), '') : undefined;
+      const head = amount ?? figure ?? year;
+      if (head) {
+        lead.text = head === span.text.trim() ? `${prefix(ctx)}${head}` : `${prefix(ctx)}${head} — ${span.text}`;
         if (amount) lead.computed.push(...numbersIn(amount));
+      } else {
+        const name = ctx.englishName?.(span.text);
+        if (name) lead.text += ` (${name})`;
       }
     }
     if (leadIsSupported(lead, source.passageText)) return lead;
@@ -455,11 +481,25 @@ function rankedSpanLead(sources: LeadSource[], ctx: LeadContext, questionTerms: 
 export function buildLead(sources: LeadSource[], ctx: LeadContext, questionTerms: string[]): Lead | undefined {
   const top = sources.slice(0, 3);
   const t0 = ctx.intent.types;
+  // where a claim comes from: the reference the quoted note gives (its opening, up to the title)
+  const note = ctx.asksProvenance ? sources.find((s) => s.footnote) : undefined;
+  if (note) {
+    const reference = referenceOf(note.text);
+    if (reference) return finish({ text: `${prefix(ctx)}${reference}`, n: note.n, fragments: [reference], computed: [] }, ctx);
+  }
   // a change is computed from the figures (a difference no passage writes); otherwise the fitted span ranker leads
   const computedChange = t0.has('change') || t0.has('quantity') ? firstSupported(top, (s) => changeLead(s, ctx)) : undefined;
   if (computedChange) return finish(computedChange, ctx);
+  // answer units with a shape of their own: a table row's cells, an enumeration quoted item by item
+  const unitAsked = t0.has('quantity') || t0.has('list') || t0.has('where') || ctx.intent.type === 'what';
+  const row = unitAsked ? firstSupported(top.filter((s) => s.text.includes('｜')), (s) => tableLead(s, ctx)) : undefined;
+  if (row) return finish(row, ctx);
+  const items = t0.has('list') || ctx.intent.type === 'what' ? enumerationLead(sources, ctx) : undefined;
+  const itemsSource = items && sources.find((s) => s.n === items.n);
+  if (items && itemsSource && leadIsSupported(items, itemsSource.passageText)) return finish(items, ctx);
   const model = decisionModel().lead;
-  if (model) {
+  // a reason is a clause, not the shortest span (clauseLead keeps the reason beside a restatement)
+  if (model && ctx.intent.type !== 'why') {
     const spanLead = rankedSpanLead(top, ctx, questionTerms, model);
     if (spanLead) return finish(spanLead, ctx);
   }

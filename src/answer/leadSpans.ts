@@ -19,7 +19,7 @@ export const LEAD_FEATURES = [
   'novelty', 'selfOverlap', 'clauseOverlap', 'nearQuestion', 'followsQuestion', 'precedesQuestion',
   'logChars', 'over40',
   'kindClause', 'kindSlot', 'kindTyped', 'kindPair', 'kindSentence', 'kindCell',
-  'sourceRank', 'relevance', 'position', 'restates',
+  'sourceRank', 'relevance', 'position', 'restates', 'leftContext', 'rightContext',
 ] as const;
 export type LeadFeature = (typeof LEAD_FEATURES)[number];
 
@@ -90,8 +90,12 @@ function questionMask(key: string, terms: string[]): boolean[] {
 const trimEdges = (s: string) => s.replace(/^[\s，,；;：:、。.!?！？“”"「」（）()]+|[\s，,；;：:、。.!?！？“”"「」（）()]+$/gu, '');
 
 /** The candidate spans of the sources, with their features (in LEAD_FEATURES order). */
-export function leadCandidates(sources: SpanSource[], intent: QuestionIntent, questionTerms: string[]): SpanCandidate[] {
+export function leadCandidates(sources: SpanSource[], intent: QuestionIntent, questionTerms: string[], questionKey = ''): SpanCandidate[] {
   const out: SpanCandidate[] = [];
+  // the words around the question word (X的首都是哪里 → 的首都是 | ''): the answer sits where the sentence has them
+  const wh = questionKey.match(cue('questionWord'));
+  const left = wh ? bigramsOf(questionKey.slice(Math.max(0, wh.index! - 8), wh.index!)) : new Set<string>();
+  const right = wh ? bigramsOf(questionKey.slice(wh.index! + wh[0].length, wh.index! + wh[0].length + 8)) : new Set<string>();
   const types = intent.types;
   const asks = {
     figure: types.has('quantity') || types.has('change'),
@@ -130,7 +134,7 @@ export function leadCandidates(sources: SpanSource[], intent: QuestionIntent, qu
       span = trimmed;
       const chars = [...span].length;
       if (chars > MAX_SPAN || chars < 1 || seen.has(`${start}:${end}`)) return;
-      if (!/[\p{L}\p{N}]/u.test(span)) return;
+      if (!/[\p{L}\p{N}]/u.test(span) || onlyFunctionWords(span)) return;
       seen.add(`${start}:${end}`);
       out.push({ text: span, n: source.n, kind, x: features(start, end, kind, rank, source.relevance) });
     };
@@ -177,6 +181,8 @@ export function leadCandidates(sources: SpanSource[], intent: QuestionIntent, qu
         position: text.length ? start / text.length : 0,
         // it holds most of what the question says and little else: a restatement, not an answer
         restates: selfOverlap >= 0.6 && novelty < 0.3 ? 1 : 0,
+        leftContext: shared(bigramsOf(key.slice(Math.max(0, start - 8), start)), left),
+        rightContext: shared(bigramsOf(key.slice(end, end + 8)), right),
       };
       return LEAD_FEATURES.map((name) => f[name]);
     };
@@ -223,6 +229,29 @@ export function leadCandidates(sources: SpanSource[], intent: QuestionIntent, qu
     }
   });
   return out;
+}
+
+/** A span of nothing but function words ("The", 的, 了) answers nothing. */
+function onlyFunctionWords(span: string): boolean {
+  const latin = span.toLowerCase().match(/[a-z]+/g) ?? [];
+  const han = (span.match(/\p{Script=Han}+/gu) ?? []).flatMap((run) => chineseWords(run));
+  const digits = /\d/.test(span);
+  return !digits && [...latin, ...han].every((w) => STOPWORDS.has(w));
+}
+
+function bigramsOf(text: string): Set<string> {
+  const t = text.replace(/[\s，,。；;：:、？?！!]/gu, '');
+  const out = new Set<string>();
+  for (let i = 0; i + 1 < t.length; i++) out.add(t.slice(i, i + 2));
+  return out;
+}
+
+/** Share of the question side's bigrams the sentence side holds (0 when the question has none there). */
+function shared(side: Set<string>, question: Set<string>): number {
+  if (question.size === 0) return 0;
+  let n = 0;
+  for (const g of question) if (side.has(g)) n++;
+  return n / question.size;
 }
 
 const FIGURE = pattern('zh', 'figureInText', 'gu');

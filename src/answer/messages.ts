@@ -16,6 +16,8 @@ export interface AnswerPhrases {
   noSidePassage: string;
   /** The two documents give different figures (or dates) for what was asked: `a` and `b` list each side's. */
   differingFigures: (dates: boolean, a: string, b: string) => string;
+  /** Under an English answer whose lead is still Chinese: the source's language, and how to get English answers. */
+  chineseSourceNote?: string;
   /** A change a lead computed: `name` (may be empty) went from `from` to `to`, by `diff` (percentage points when `points`). */
   change: (name: string, from: string, to: string, falling: boolean, diff: string, points: boolean) => string;
 }
@@ -56,6 +58,7 @@ const PHRASES: Record<QuestionLang, AnswerPhrases> = {
     llmFallback: (reason) => `The language model was unavailable (${reason}); showing quoted passages instead.`,
     llmDropped: (n) => `${n} sentence(s) that the cited passages do not support were removed.`,
     neutralLead: 'From the documents (quoted in the original Chinese):',
+    chineseSourceNote: 'The source is in Chinese; with an LLM set up (README, "An LLM, step by step") answers are written in English.',
     noSidePassage: '(No passage in the documents covers this side.)',
     differingFigures: (dates, a, b) => `(The two documents give different ${dates ? 'dates' : 'figures'} — ${a}; ${b}. Check what each refers to.)`,
     change: (name, from, to, falling, diff, points) => `${name ? `${name}: ` : ''}from ${from} to ${to}, ${falling ? 'down' : 'up'} ${diff}${points ? ' percentage points' : ''}`,

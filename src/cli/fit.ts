@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { boostedProbability, DECISION_FEATURES, DECISION_MODEL_FILE, featureVector, leadTraces, parseDecisionModel, SENTENCE_FEATURES, sentenceTraces, useDecisionModel, type DecisionFeatures, type DecisionModel, type LinearModel } from '../answer/decision.js';
+import { boostedProbability, DECISION_FEATURES, DECISION_MODEL_FILE, featureVector, leadTraces, parseDecisionModel, SENTENCE_FEATURES, sentenceTraces, useDecisionModel, type DecisionFeatures, type DecisionModel, type LeadModel, type LinearModel } from '../answer/decision.js';
 import { sha256 } from '../core/hash.js';
 import { LEAD_FEATURES } from '../answer/leadSpans.js';
 import { searchKey } from '../text/searchKey.js';
@@ -234,6 +234,10 @@ function pct(x: number): string {
   return `${(x * 100).toFixed(1)}%`;
 }
 
+/** The lead ranker's trees, and how far below the best a shorter span may be rated and still lead (fitted in two folds). */
+const LEAD_TREES = { rounds: 150, depth: 3, minLeaf: 10 };
+const LEAD_SLACK = 0.03;
+
 /** One question's candidate lead spans: features, whether each holds the answer, and how long it is. */
 type LeadRanking = { x: number[]; y: boolean; chars: number }[];
 
@@ -273,7 +277,7 @@ async function seedLeadRankings(corpusDir: string, files: string[]): Promise<Lea
  * A span that holds the answer is a positive; shorter positives weigh more (the reader wants the answer, not the
  * sentence). With --report, the report parts are measured with it and recorded.
  */
-export async function runFitLead(options: { external: string; corpusDir: string; evalDir: string; report: boolean; out?: string }): Promise<void> {
+export async function runFitLead(options: { external: string; corpusDir: string; evalDir: string; report: boolean; out?: string; dump?: string }): Promise<void> {
   const runs = externalRuns(options.external);
   const seedFiles = readdirSync(options.evalDir)
     .filter((f) => f.endsWith('.jsonl') && !HELD_OUT_SEED_SETS.includes(f))
@@ -295,19 +299,23 @@ export async function runFitLead(options: { external: string; corpusDir: string;
     leadTraces.on = false;
     progress.stop();
   }
-  // every source weighs the same; a question no span answers (or every span does) teaches nothing
-  const questions = sources.flatMap((source) => {
-    const useful = source.rankings.filter((list) => list.some((c) => c.y) && list.some((c) => !c.y));
-    return useful.map((list) => ({ x: list.map((c) => c.x), y: list.map((c) => c.y), prefer: list.map((c) => 1 / Math.max(2, c.chars)), w: 1 / useful.length }));
-  });
-  const fit = fitSoftmaxRanker(questions, LEAD_FEATURES.length, { iterations: 400 });
-  const lead: LinearModel = { features: [...LEAD_FEATURES], mean: fit.mean.map(round), scale: fit.scale.map(round), weights: fit.weights.map(round), bias: round(fit.bias) };
+  if (options.dump) writeFileSync(options.dump, `${JSON.stringify({ features: LEAD_FEATURES, sources })}\n`);
+  // pointwise: the probability that a span holds the answer (boosted trees: a figure matters when a figure is asked,
+  // nearness to the question's words when the span says something new); every source weighs the same, each question
+  // as much as another of its source. Measured in two folds of the fitting data, against a listwise linear ranker:
+  // 75% against 51% of answered questions led by a span holding the answer.
+  const examples: Example[] = sources.flatMap((source) =>
+    source.rankings.flatMap((list) => list.map((c) => ({ x: c.x, y: c.y ? 1 : 0, w: 1 / Math.max(1, source.rankings.length) / list.length, group: 'zh' as const, nearMiss: false }))),
+  );
+  const fit = fitBoosted(examples, LEAD_FEATURES.length, LEAD_TREES);
+  const lead: LeadModel = { features: [...LEAD_FEATURES], base: round(fit.base), rate: fit.rate, slack: LEAD_SLACK, trees: fit.trees };
   const model: DecisionModel = {
     ...current,
     lead,
     leadFit: {
       command: `lodestone eval --fit-lead --external ${options.external}${options.report ? ' --report' : ''}`,
-      split: 'the same fitting parts and seed sets as the decision; answered questions only; positives: spans holding a gold answer (seed: an answer keyword), weighted 1/length',
+      split: 'the same fitting parts and seed sets as the decision; answered questions only; positives: spans holding a gold answer (seed: an answer keyword)',
+      trees: LEAD_TREES,
       questions: Object.fromEntries(sources.map((s) => [s.name, s.rankings.length])),
     },
   };
@@ -321,6 +329,6 @@ export async function runFitLead(options: { external: string; corpusDir: string;
     }
   }
   writeFileSync(out, `${JSON.stringify(model, null, 2)}\n`);
-  console.log(`wrote the lead ranker into ${out}: ${questions.length} questions (${sources.map((s) => `${s.name} ${s.rankings.length}`).join(', ')})`);
+  console.log(`wrote the lead ranker into ${out}: ${examples.length} spans (${sources.map((s) => `${s.name} ${s.rankings.length}`).join(', ')})`);
   if (model.leadReport) for (const [name, row] of Object.entries(model.leadReport as Record<string, SquadRow>)) console.log(`report ${name}: lead ${pct(row.lead)}, lead chars ${row.leadMedianChars}/${row.leadP90Chars}, first citation ${pct(row.firstCitation)}`);
 }

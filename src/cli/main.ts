@@ -173,7 +173,7 @@ program
   .action(async (options: { set?: string; json?: boolean; answers?: boolean; expand: boolean; feedbackFrom?: string; squad?: string; squadQuestions?: string; leaveOutEvery: string; part: string; workDir?: string; fit?: boolean; fitLead?: boolean; external: string; report?: boolean; dump?: string }) => {
     if (options.fitLead) {
       const { runFitLead } = await import('./fit.js');
-      await runFitLead({ external: options.external, corpusDir: resolveDirs(globals()).corpusDir, evalDir: dirname(REPO_EVAL_SET), report: options.report === true });
+      await runFitLead({ external: options.external, corpusDir: resolveDirs(globals()).corpusDir, evalDir: dirname(REPO_EVAL_SET), report: options.report === true, dump: options.dump });
       return;
     }
     if (options.fit) {

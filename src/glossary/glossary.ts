@@ -385,11 +385,15 @@ export class Glossary {
     const key = searchKey(text);
     const found: { start: number; end: number; term: string; english: string }[] = [];
     const hits = this.hanForms.filter((h) => h.key.length >= 2 && key.includes(h.key)).sort((a, b) => b.key.length - a.key.length);
+    // a term is glossed only where the sentence has it as words (国会 is not in 中美两国/会出现): segment first
+    const cuts = wordBoundaries(key);
     for (const h of hits) {
       const e = this.expansionTerms[h.entry];
       const english = e.aliases.find((a) => /^[A-Za-z][A-Za-z0-9 '’-]{2,}$/.test(a) && !/^[A-Z0-9]{2,6}$/.test(a)) ?? e.aliases.find((a) => /^[A-Za-z]/.test(a));
       if (!english) continue;
-      const start = key.indexOf(h.key);
+      let start = key.indexOf(h.key);
+      while (start >= 0 && !(cuts.has(start) && cuts.has(start + h.key.length))) start = key.indexOf(h.key, start + 1);
+      if (start < 0) continue;
       const end = start + h.key.length;
       if (found.some((f) => start < f.end && f.start < end) || found.some((f) => f.english.toLowerCase() === english.toLowerCase())) continue;
       const at = [...text].length === key.length ? [...text].slice(start, end).join('') : e.term;
@@ -526,3 +530,16 @@ function taiwanWords(question: string): [string, string][] {
  */
 export const LEXICON_MIN_SCORE = 2;
 export const LEXICON_PER_WORD = 2;
+
+/** Offsets of a key where a word starts or ends: the segmenter's words in Han runs; any offset elsewhere. */
+function wordBoundaries(key: string): { has: (at: number) => boolean } {
+  const inside = new Set<number>();
+  for (const m of key.matchAll(/\p{Script=Han}+/gu)) {
+    let pos = m.index!;
+    for (const w of chineseWords(m[0])) {
+      for (let k = pos + 1; k < pos + w.length; k++) inside.add(k);
+      pos += w.length;
+    }
+  }
+  return { has: (at: number) => !inside.has(at) };
+}

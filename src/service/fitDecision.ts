@@ -62,15 +62,13 @@ export function chooseThreshold(points: CurvePoint[], refuseTarget: number): Cur
  * that hold the answer (each question weighs `w`). Returned as a linear model; its sigmoid orders sentences the
  * same way as the softmax does.
  */
-export function fitSoftmaxRanker(questions: { x: number[][]; y: boolean[]; w: number; prefer?: number[] }[], n: number, options: { iterations?: number; rate?: number; l2?: number } = {}): Omit<LinearModel, 'features'> {
+export function fitSoftmaxRanker(questions: { x: number[][]; y: boolean[]; w: number }[], n: number, options: { iterations?: number; rate?: number; l2?: number } = {}): Omit<LinearModel, 'features'> {
   const rows = questions.flatMap((q) => q.x);
   const mean = Array.from({ length: n }, (_, j) => rows.reduce((s, x) => s + x[j], 0) / Math.max(1, rows.length));
   const scale = Array.from({ length: n }, (_, j) => Math.sqrt(rows.reduce((s, x) => s + (x[j] - mean[j]) ** 2, 0) / Math.max(1, rows.length)) || 1);
   const data = questions.map((q) => {
-    // the target spreads over the candidates that hold the answer, as much on each as `prefer` says (equal without it)
-    const mass = q.y.map((y, i) => (y ? (q.prefer?.[i] ?? 1) : 0));
-    const total = mass.reduce((a, b) => a + b, 0) || 1;
-    return { z: q.x.map((x) => x.map((v, j) => (v - mean[j]) / scale[j])), t: mass.map((m) => m / total), w: q.w };
+    const positives = q.y.filter(Boolean).length;
+    return { z: q.x.map((x) => x.map((v, j) => (v - mean[j]) / scale[j])), t: q.y.map((y) => (y ? 1 / positives : 0)), w: q.w };
   });
   const totalW = data.reduce((s, q) => s + q.w, 0) || 1;
   const weights = new Array<number>(n).fill(0);
