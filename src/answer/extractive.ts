@@ -716,6 +716,37 @@ function supportSignals(chosen: Candidate[], candidates: Candidate[], items: Ite
 interface Side {
   heading: string;
   test: (c: Candidate) => boolean;
+  /** Said under the heading when no quote belongs to it. */
+  missing?: string;
+}
+
+/**
+ * The parts of a question in several parts (MSP是什么？什么时候成立的？), each with the words only it says: each is
+ * answered under its own heading from a sentence that holds its words, or said to be missing — never filled with a
+ * passage that does not mention it. Fewer than two parts with words of their own: none.
+ */
+function questionParts(frame: QuestionFrame, profile: QuestionProfile, input: ComposeInput): Side[] {
+  if (!frame.multiPart) return [];
+  const pieces = frame.standalone.split(/(?<=[？?])/u).map((p) => p.trim()).filter((p) => /[\p{L}\p{N}]/u.test(p));
+  if (pieces.length < 2) return [];
+  const termsOf = (piece: string) => {
+    const key = searchKey(piece);
+    const own = profile.terms.filter((t) => key.includes(t));
+    // an English part's words reach the Chinese passages through the glossary's forms
+    for (const g of input.expansionGroups ?? []) if (/[a-z]/.test(g.source) && key.includes(g.source)) own.push(...g.forms.map((f) => searchKey(f)).filter((f) => profile.terms.includes(f)));
+    return [...new Set(own)];
+  };
+  const all = pieces.map(termsOf);
+  const shared = new Set(all[0].filter((t) => all.every((terms) => terms.includes(t))));
+  const parts = pieces.map((piece, i) => ({ piece, terms: all[i].filter((t) => !shared.has(t)) }));
+  if (parts.filter((p) => p.terms.length > 0).length < 2) return [];
+  const colon = input.lang === 'en' ? ':' : '：';
+  return parts.map(({ piece, terms }) => ({
+    heading: `${clipChars(piece.replace(/[？?]\s*$/u, ''), 30)}${colon}`,
+    // a part with no words of its own (什么时候成立的？) is about what the others name
+    test: (c: Candidate) => (terms.length ? terms : [...shared]).some((t) => termMatch(t, c.key) >= 1),
+    missing: phrasesFor(input.lang).noPartPassage,
+  }));
 }
 
 
@@ -802,7 +833,7 @@ export async function composeExtractive(input: ComposeInput): Promise<ComposedAn
   const intent = frame.intent;
   const { candidates, items } = await scoreSentences(input, gathered, profile, intent);
   const chosen = selectSentences(candidates, items, intent);
-  const sides = intent.type === 'compare' ? comparisonSides(intent, input) : [];
+  const sides = intent.type === 'compare' ? comparisonSides(intent, input) : questionParts(frame, profile, input);
   if (sides.length) completeSides(chosen, candidates, sides);
   const support = selectSentences(candidates, items, intent, 'support');
   const signals = supportSignals(support, candidates, items, profile, frame, question, input.expansionGroups);
@@ -867,7 +898,7 @@ export async function composeExtractive(input: ComposeInput): Promise<ComposedAn
     for (const side of sides) {
       parts.push({ kind: 'heading', text: side.heading });
       const mine = groups.flat().filter((c) => !placed.has(c) && side.test(c));
-      if (mine.length === 0) parts.push({ kind: 'prose', text: phrasesFor(input.lang).noSidePassage });
+      if (mine.length === 0) parts.push({ kind: 'prose', text: side.missing ?? phrasesFor(input.lang).noSidePassage });
       for (const c of mine) {
         placed.add(c);
         pushQuote(c);

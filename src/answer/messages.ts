@@ -14,6 +14,8 @@ export interface AnswerPhrases {
   neutralLead: string;
   /** Under a comparison's side that no passage covers. */
   noSidePassage: string;
+  /** Under a part of a question in several parts that no passage answers. */
+  noPartPassage: string;
   /** The two documents give different figures (or dates) for what was asked: `a` and `b` list each side's. */
   differingFigures: (dates: boolean, a: string, b: string) => string;
   /** Under an English answer whose lead is still Chinese: the source's language, and how to get English answers. */
@@ -33,6 +35,7 @@ const PHRASES: Record<QuestionLang, AnswerPhrases> = {
     llmDropped: (n) => `已删除 ${n} 句无法在引文中核实的内容。`,
     neutralLead: '文献原文如下：',
     noSidePassage: '（文献中没有关于这一方的段落。）',
+    noPartPassage: '（文献中没有回答这一问的段落。）',
     differingFigures: (dates, a, b) => `（两篇文献给出的${dates ? '时间' : '数字'}不同——${a}；${b}。请核对各自所指。）`,
     change: (name, from, to, falling, diff, points) => `${name}从 ${from} ${falling ? '降至' : '升至'} ${to}，${falling ? '下降' : '上升'} ${diff}${points ? ' 个百分点' : ''}`,
   },
@@ -46,6 +49,7 @@ const PHRASES: Record<QuestionLang, AnswerPhrases> = {
     llmDropped: (n) => `已刪除 ${n} 句無法在引文中核實的內容。`,
     neutralLead: '文獻原文如下：',
     noSidePassage: '（文獻中沒有關於這一方的段落。）',
+    noPartPassage: '（文獻中沒有回答這一問的段落。）',
     differingFigures: (dates, a, b) => `（兩篇文獻給出的${dates ? '時間' : '數字'}不同——${a}；${b}。請核對各自所指。）`,
     change: (name, from, to, falling, diff, points) => `${name}從 ${from} ${falling ? '降至' : '升至'} ${to}，${falling ? '下降' : '上升'} ${diff}${points ? ' 個百分點' : ''}`,
   },
@@ -60,6 +64,7 @@ const PHRASES: Record<QuestionLang, AnswerPhrases> = {
     neutralLead: 'From the documents (quoted in the original Chinese):',
     chineseSourceNote: 'The source is in Chinese; with an LLM set up (README, "An LLM, step by step") answers are written in English.',
     noSidePassage: '(No passage in the documents covers this side.)',
+    noPartPassage: '(No passage in the documents answers this part.)',
     differingFigures: (dates, a, b) => `(The two documents give different ${dates ? 'dates' : 'figures'} — ${a}; ${b}. Check what each refers to.)`,
     change: (name, from, to, falling, diff, points) => `${name ? `${name}: ` : ''}from ${from} to ${to}, ${falling ? 'down' : 'up'} ${diff}${points ? ' percentage points' : ''}`,
   },

@@ -99,10 +99,10 @@ export function foreignLines(answer: Answer, passageText: (id: string) => string
   const phrases = phrasesFor(answer.lang);
   const templates = new Set([
     phrases.lead, phrases.noAnswer, phrases.relatedHeading, phrases.sourcesHeading, phrases.needsContext, '',
-    phrases.neutralLead, phrases.noSidePassage, phrases.chineseSourceNote ?? '',
+    phrases.neutralLead, phrases.noSidePassage, phrases.noPartPassage, phrases.chineseSourceNote ?? '',
   ]);
   // a comparison's side heading ("美国：", "Green competition:") names what the question named: no claim
-  const sideHeading = (line: string) => /^[^\[\]\n]{1,24}[:：]$/u.test(line);
+  const sideHeading = (line: string) => /^[^\[\]\n]{1,34}[:：]$/u.test(line);
   const bad: string[] = [];
   const quotes: { n: number; sentence: string }[] = [];
   const lines = answer.text.split('\n');
