@@ -167,7 +167,8 @@ function hanCount(text: string): number {
 }
 
 /** A bibliography entry or bare link: worth quoting only when the question asks for a source. */
-const BIBLIOGRAPHY = cue('bibliography');
+// (without the u flag: this runs on every sentence gathered, and u-mode matching is slower here)
+const BIBLIOGRAPHY = cue('bibliography', 'i');
 
 /** Gather passages to quote from: the top results plus the footnotes the top paragraphs link to. */
 /** A passage that is nothing but a reference (author, “title,” URL, 载《…》第 5 期): it answers only "where from". */
@@ -920,7 +921,7 @@ export async function composeExtractive(input: ComposeInput): Promise<ComposedAn
   const leadText = intent.bothDocuments || !lead ? phrasesFor(input.lang).neutralLead : lead.text;
   // an English reader who cannot read the lead (Chinese with no English beside it) is told why, once
   const note = phrasesFor(input.lang).chineseSourceNote;
-  if (note && lead && /\p{Script=Han}/u.test(leadText) && !/\([^)]*[A-Za-z]{3,}[^)]*\)/u.test(leadText)) parts.push({ kind: 'prose', text: note });
+  if (note && lead && /\p{Script=Han}/u.test(leadText) && !/[A-Za-z]{3,}/u.test(leadText.replace(/^In short:/u, ''))) parts.push({ kind: 'prose', text: note });
   const text = answerText(leadText, parts, citations, input.lang);
   const traced = leadTraces.on ? { ...decision, leads: scoredSpans(leadSources, leadContext, profile.terms, undefined).map((c) => ({ text: c.text, x: c.x })) } : decision;
   return { question: input.question, lead: leadText, parts, text, citations, supported: true, lang: input.lang, related: [], composer: 'extractive', supportScore: probability, decision: traced };

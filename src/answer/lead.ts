@@ -465,7 +465,10 @@ function rankedSpanLead(sources: LeadSource[], ctx: LeadContext, questionTerms: 
         lead.text = head === span.text.trim() ? `${prefix(ctx)}${head}` : `${prefix(ctx)}${head} — ${span.text}`;
         if (amount) lead.computed.push(...numbersIn(amount));
       } else {
-        const name = ctx.englishName?.(span.text);
+        // a span that is one term gets its English name (the glossary first, then the dictionary); the quote's
+        // gloss line explains the terms of a longer span
+        // (only a term-sized span: the lookup is fuzzy and costs more than the rest of the answer on a long one)
+        const name = [...span.text].length <= 8 ? ctx.englishName?.(span.text) : undefined;
         if (name) lead.text += ` (${name})`;
       }
     }

@@ -124,7 +124,20 @@ export function leadCandidates(sources: SpanSource[], intent: QuestionIntent, qu
       }
     }
     const clauseOf = (at: number) => clauses.find(([s, e]) => at >= s && at < e) ?? [0, text.length];
-    const overlap = (s: string) => (terms.length ? terms.filter((t) => searchKey(s).includes(t)).length / terms.length : 0);
+    // (on search-key slices: folding every span again would cost more than the rest of the answer)
+    const keyOf = (start: number, end: number) => (aligned ? key.slice(start, end) : searchKey(text.slice(start, end)));
+    const overlapOf = (k: string) => (terms.length ? terms.filter((t) => k.includes(t)).length / terms.length : 0);
+    const clauseOverlaps = new Map<number, number>();
+    const clauseOverlap = (cs: number, ce: number) => {
+      let v = clauseOverlaps.get(cs);
+      if (v === undefined) clauseOverlaps.set(cs, (v = overlapOf(keyOf(cs, ce))));
+      return v;
+    };
+    // where the sentence names a place (once per sentence, not per span)
+    const placeSpans: [number, number][] = aligned
+      ? placesIn(key).flatMap((p) => [...key.matchAll(new RegExp(p.inKey.source, 'gu'))].map((m) => [m.index!, m.index! + m[0].length] as [number, number]))
+      : [];
+    const reasonClause = new Map<number, number>();
     const add = (start: number, end: number, kind: SpanCandidate['kind']) => {
       let span = text.slice(start, end);
       const trimmed = trimEdges(span);
@@ -149,9 +162,10 @@ export function leadCandidates(sources: SpanSource[], intent: QuestionIntent, qu
       const isDate = holdsAnswerType('date', span) ? 1 : 0;
       const isName = NAME.test(span) ? 1 : 0;
       const isList = holdsAnswerType('list', span) && /、/u.test(span) ? 1 : 0;
-      const isPlace = placesIn(searchKey(span)).length > 0 || holdsAnswerType('where', span) ? 1 : 0;
-      const isReason = holdsAnswerType('why', text.slice(cs, ce)) ? 1 : 0;
-      const selfOverlap = overlap(span);
+      const isPlace = placeSpans.some(([ps, pe]) => ps >= start && pe <= end) || (asks.place && holdsAnswerType('where', span)) ? 1 : 0;
+      let isReason = reasonClause.get(cs);
+      if (isReason === undefined) reasonClause.set(cs, (isReason = asks.reason && holdsAnswerType('why', text.slice(cs, ce)) ? 1 : 0));
+      const selfOverlap = overlapOf(keyOf(start, end));
       const f: Record<LeadFeature, number> = {
         figureAsked: asks.figure ? isFigure : 0,
         dateAsked: asks.date ? isDate : 0,
@@ -164,7 +178,7 @@ export function leadCandidates(sources: SpanSource[], intent: QuestionIntent, qu
         nameOther: asks.name ? 0 : isName,
         novelty,
         selfOverlap,
-        clauseOverlap: overlap(text.slice(cs, ce)),
+        clauseOverlap: clauseOverlap(cs, ce),
         nearQuestion: Number.isFinite(nearest) ? 1 / (1 + nearest / 4) : 0,
         followsQuestion: start > 0 && mask.slice(Math.max(0, start - 2), start).some(Boolean) ? 1 : 0,
         precedesQuestion: mask.slice(end, end + 2).some(Boolean) ? 1 : 0,
@@ -233,6 +247,8 @@ export function leadCandidates(sources: SpanSource[], intent: QuestionIntent, qu
 
 /** A span of nothing but function words ("The", 的, 了) answers nothing. */
 function onlyFunctionWords(span: string): boolean {
+  // (a span of more than a few words holds content: only short ones are segmented to check)
+  if ([...span].length > 12) return false;
   const latin = span.toLowerCase().match(/[a-z]+/g) ?? [];
   const han = (span.match(/\p{Script=Han}+/gu) ?? []).flatMap((run) => chineseWords(run));
   const digits = /\d/.test(span);
