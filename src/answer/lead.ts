@@ -106,6 +106,15 @@ export function listItems(sentence: string): string[] {
   return best.length >= 2 ? best : [];
 }
 
+/** Where a sentence's list lies, verbatim: from its first item to its last (listItems' reading). */
+function listRuns(text: string): [number, number][] {
+  const items = listItems(text);
+  if (items.length < 2) return [];
+  const start = text.indexOf(items[0]);
+  const lastAt = start < 0 ? -1 : text.indexOf(items[items.length - 1], start);
+  return start >= 0 && lastAt >= 0 ? [[start, lastAt + items[items.length - 1].length]] : [];
+}
+
 function parseNumber(s: string): { value: number; percent: boolean } {
   const t = s.replace(/\s+/g, '');
   return { value: Number.parseFloat(t), percent: t.endsWith('%') };
@@ -438,7 +447,7 @@ function firstSupported(sources: LeadSource[], attempt: (s: LeadSource) => Lead 
 
 /** The candidate spans of the top quotes, each with the fitted lead ranker's probability that it holds the answer. */
 export function scoredSpans(sources: LeadSource[], ctx: LeadContext, questionTerms: string[], model: LeadModel | undefined): (SpanCandidate & { score: number })[] {
-  const spans = leadCandidates(sources.slice(0, 3).map((s) => ({ text: s.text, n: s.n, relevance: s.relevance ?? 1 })), ctx.intent, questionTerms, searchKey(ctx.question));
+  const spans = leadCandidates(sources.slice(0, 3).map((s) => ({ text: s.text, n: s.n, relevance: s.relevance ?? 1 })), ctx.intent, questionTerms, searchKey(ctx.question), listRuns);
   return spans.map((c) => ({ ...c, score: model ? boostedProbability(model, c.x) : 0 }));
 }
 

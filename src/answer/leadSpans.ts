@@ -90,7 +90,11 @@ function questionMask(key: string, terms: string[]): boolean[] {
 const trimEdges = (s: string) => s.replace(/^[\s，,；;：:、。.!?！？“”"「」（）()]+|[\s，,；;：:、。.!?！？“”"「」（）()]+$/gu, '');
 
 /** The candidate spans of the sources, with their features (in LEAD_FEATURES order). */
-export function leadCandidates(sources: SpanSource[], intent: QuestionIntent, questionTerms: string[], questionKey = ''): SpanCandidate[] {
+/**
+ * `runs`: where a sentence's list runs lie (the items a list reader finds, from its first item to its last), offered
+ * as typed spans.
+ */
+export function leadCandidates(sources: SpanSource[], intent: QuestionIntent, questionTerms: string[], questionKey = '', runs: (text: string) => [number, number][] = () => []): SpanCandidate[] {
   const out: SpanCandidate[] = [];
   // the words around the question word (X的首都是哪里 → 的首都是 | ''): the answer sits where the sentence has them
   const wh = questionKey.match(cue('questionWord'));
@@ -235,6 +239,7 @@ export function leadCandidates(sources: SpanSource[], intent: QuestionIntent, qu
         add(s, e, 'typed');
       }
     }
+    for (const [s, e] of runs(text)) add(s, e, 'typed');
     for (const place of placesIn(key)) {
       for (const form of place.chineseForms) {
         const at = aligned ? key.indexOf(form) : -1;

@@ -386,7 +386,7 @@ class LibrarianImpl implements LibrarianService {
       expansionGroups: groups,
       unbridgedTerms: await absentWords(searchQuery, g, expansion.confirmed, groups),
       // a follow-up's own question names the document, not the carried context
-      namedDocIds: namedDocuments(question, documents),
+      namedDocIds: namedDocuments(frame.asked, documents),
       previousAnswer: options.history?.length ? options.history[options.history.length - 1].answer : undefined,
       englishNames: (text) => g.glossary.englishNames(text),
       isVerb: (word) => g.lexicon.isVerb(word),
