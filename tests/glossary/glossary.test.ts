@@ -171,3 +171,10 @@ describe('curated file', () => {
     expect(partial.warnings).toHaveLength(1);
   });
 });
+
+describe('English names of the terms in a sentence', () => {
+  it('glosses a term only where the sentence has it as words: 国会 is not in 中美两国会出现', () => {
+    expect(glossary.englishNames('中美两国会出现新的竞争').map((n) => n.term)).not.toContain('国会');
+    expect(glossary.englishNames('美国国会通过了法案').map((n) => n.english)).toContain('Congress');
+  });
+});
