@@ -14,7 +14,7 @@ import { UserInputError } from '../core/errors.js';
 import { parseQuestionSet } from '../retrieval/evaluate.js';
 import { containsEvidence, type EvalQuestion } from '../service/evaluate-answers.js';
 import { chooseThreshold, curve, fitBoosted, fitSoftmaxRanker, type Example } from '../service/fitDecision.js';
-import { createLibrarian } from '../service/librarian.js';
+import { createLibrarian, type LibrarianService } from '../service/librarian.js';
 import { summariseSquad, type SquadPart, type SquadRow } from '../service/squad.js';
 import { progressReporter } from './progress.js';
 import { runSquad, withFileStore } from './squad.js';
@@ -89,32 +89,47 @@ function holdsEvidence(sentence: string, evidence: string[]): boolean {
   });
 }
 
-/** The seed sets' questions asked of the repository's corpus, with the decision's and the ranker's labels. */
-async function seedCollected(corpusDir: string, files: string[]): Promise<Collected> {
+/** The seed sets fitted on: eval/*.jsonl except the held-out ones, in name order. */
+function fittingSeedFiles(evalDir: string): string[] {
+  return readdirSync(evalDir)
+    .filter((f) => f.endsWith('.jsonl') && !HELD_OUT_SEED_SETS.includes(f))
+    .sort()
+    .map((f) => join(evalDir, f));
+}
+
+/** A librarian over the repository's corpus, indexed in a temporary folder removed afterwards (extractive only). */
+async function withSeedLibrarian<T>(corpusDir: string, use: (librarian: LibrarianService) => Promise<T>): Promise<T> {
   const root = mkdtempSync(join(tmpdir(), 'lodestone-fit-'));
-  const collected: Collected = { name: SEED_SOURCE, examples: [], rankings: [] };
   try {
     const librarian = await createLibrarian({ corpusDir, indexDir: join(root, 'index'), composer: null });
     try {
-      for (const file of files) {
-        for (const q of parseQuestionSet(readFileSync(file, 'utf8')) as EvalQuestion[]) {
-          if (q.kind !== 'ask' && q.kind !== 'none') continue;
-          if (q.kind === 'ask' && q.evidence.length === 0) continue;
-          const answer = await librarian.ask(q.question);
-          const firstId = answer.decision?.firstPassageId;
-          const right = q.kind === 'ask' && firstId !== undefined && containsEvidence(librarian.passage(firstId)?.text ?? '', q.evidence);
-          const example = toExample(answer.decision?.features, right, q.lang === 'en', q.kind === 'none');
-          if (example) collected.examples.push(example);
-          if (q.kind === 'ask' && answer.decision?.sentences) collected.rankings.push(answer.decision.sentences.map((c) => ({ x: c.x, y: holdsEvidence(c.text, q.evidence) })));
-        }
-      }
-      return collected;
+      return await use(librarian);
     } finally {
       await librarian.close();
     }
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
+}
+
+/** The seed sets' questions asked of the repository's corpus, with the decision's and the ranker's labels. */
+async function seedCollected(corpusDir: string, files: string[]): Promise<Collected> {
+  const collected: Collected = { name: SEED_SOURCE, examples: [], rankings: [] };
+  return withSeedLibrarian(corpusDir, async (librarian) => {
+    for (const file of files) {
+      for (const q of parseQuestionSet(readFileSync(file, 'utf8')) as EvalQuestion[]) {
+        if (q.kind !== 'ask' && q.kind !== 'none') continue;
+        if (q.kind === 'ask' && q.evidence.length === 0) continue;
+        const answer = await librarian.ask(q.question);
+        const firstId = answer.decision?.firstPassageId;
+        const right = q.kind === 'ask' && firstId !== undefined && containsEvidence(librarian.passage(firstId)?.text ?? '', q.evidence);
+        const example = toExample(answer.decision?.features, right, q.lang === 'en', q.kind === 'none');
+        if (example) collected.examples.push(example);
+        if (q.kind === 'ask' && answer.decision?.sentences) collected.rankings.push(answer.decision.sentences.map((c) => ({ x: c.x, y: holdsEvidence(c.text, q.evidence) })));
+      }
+    }
+    return collected;
+  });
 }
 
 /** Asks every fitting question once with the model in use; returns what each source gives to fit on. */
@@ -152,10 +167,7 @@ async function reportParts(runs: ExternalRun[], part: SquadPart, onProgress: (st
 
 export async function runFit(options: { external: string; corpusDir: string; evalDir: string; report: boolean; out?: string; dump?: string }): Promise<void> {
   const runs = externalRuns(options.external);
-  const seedFiles = readdirSync(options.evalDir)
-    .filter((f) => f.endsWith('.jsonl') && !HELD_OUT_SEED_SETS.includes(f))
-    .sort()
-    .map((f) => join(options.evalDir, f));
+  const seedFiles = fittingSeedFiles(options.evalDir);
   const out = options.out ?? DECISION_MODEL_FILE;
   const current = currentModel(out);
   const progress = progressReporter();
@@ -249,40 +261,29 @@ function holdsKeyword(text: string, keywords: string[]): boolean {
 
 /** The seed sets' answered questions, each with its candidate lead spans labelled by its answer keywords. */
 async function seedLeadRankings(corpusDir: string, files: string[]): Promise<LeadRanking[]> {
-  const root = mkdtempSync(join(tmpdir(), 'lodestone-fit-lead-'));
   const rankings: LeadRanking[] = [];
-  try {
-    const librarian = await createLibrarian({ corpusDir, indexDir: join(root, 'index'), composer: null });
-    try {
-      for (const file of files) {
-        for (const q of parseQuestionSet(readFileSync(file, 'utf8')) as EvalQuestion[]) {
-          if (q.kind !== 'ask' || !q.answer_keywords?.length || q.answer_keywords.includes('+')) continue;
-          const answer = await librarian.ask(q.question);
-          const leads = answer.decision?.leads;
-          if (answer.supported && leads) rankings.push(leads.map((c) => ({ x: c.x, y: holdsKeyword(c.text, q.answer_keywords!), chars: [...c.text].length })));
-        }
+  return withSeedLibrarian(corpusDir, async (librarian) => {
+    for (const file of files) {
+      for (const q of parseQuestionSet(readFileSync(file, 'utf8')) as EvalQuestion[]) {
+        if (q.kind !== 'ask' || !q.answer_keywords?.length || q.answer_keywords.includes('+')) continue;
+        const answer = await librarian.ask(q.question);
+        const leads = answer.decision?.leads;
+        if (answer.supported && leads) rankings.push(leads.map((c) => ({ x: c.x, y: holdsKeyword(c.text, q.answer_keywords!), chars: [...c.text].length })));
       }
-      return rankings;
-    } finally {
-      await librarian.close();
     }
-  } finally {
-    rmSync(root, { recursive: true, force: true });
-  }
+    return rankings;
+  });
 }
 
 /**
  * `lodestone eval --fit-lead`: fits which span of the quoted sentences leads (src/answer/leadSpans.ts) on the fitting
  * parts and the seed sets, with the answer-or-refuse model in the file unchanged, and writes it as the file's `lead`.
- * A span that holds the answer is a positive; shorter positives weigh more (the reader wants the answer, not the
- * sentence). With --report, the report parts are measured with it and recorded.
+ * A span that holds the answer is a positive; the shortest span rated within LEAD_SLACK of the best leads (the
+ * reader wants the answer, not the sentence). With --report, the report parts are measured with it and recorded.
  */
 export async function runFitLead(options: { external: string; corpusDir: string; evalDir: string; report: boolean; out?: string; dump?: string }): Promise<void> {
   const runs = externalRuns(options.external);
-  const seedFiles = readdirSync(options.evalDir)
-    .filter((f) => f.endsWith('.jsonl') && !HELD_OUT_SEED_SETS.includes(f))
-    .sort()
-    .map((f) => join(options.evalDir, f));
+  const seedFiles = fittingSeedFiles(options.evalDir);
   const out = options.out ?? DECISION_MODEL_FILE;
   const current = parseDecisionModel(readFileSync(out, 'utf8'), out);
   const progress = progressReporter();

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { answerProbability, boostedProbability, DECISION_FEATURES, DECISION_MODEL_FILE, parseDecisionModel, SENTENCE_FEATURES, type DecisionFeatures } from '../../src/answer/decision.js';
 import { ConfigError } from '../../src/core/errors.js';
+import { LEAD_FEATURES } from '../../src/answer/leadSpans.js';
 import { chooseThreshold, curve, fitBoosted, fitSoftmaxRanker, type Example } from '../../src/service/fitDecision.js';
 
 describe('the committed model file', () => {
@@ -13,6 +14,14 @@ describe('the committed model file', () => {
   it('was fitted on the features the code computes, in the same order', () => {
     expect(model.features).toEqual([...DECISION_FEATURES]);
     expect(model.ranker?.features).toEqual([...SENTENCE_FEATURES]);
+    expect(model.lead?.features).toEqual([...LEAD_FEATURES]);
+  });
+
+  it('holds the lead ranker, how it was fitted and its report figures; a lead fitted on other features is refused', () => {
+    expect((file.leadFit as { command: string }).command).toMatch(/^lodestone eval --fit-lead/);
+    expect(Object.keys(file.leadReport as object)).toEqual(['cmrc2018', 'drcd', 'xquad-zh', 'xquad-en']);
+    const other = JSON.stringify({ ...file, lead: { ...model.lead, features: [...LEAD_FEATURES].reverse() } });
+    expect(() => parseDecisionModel(other, 'x.json')).toThrow(/eval --fit-lead/);
   });
 
   it('records how it was fitted: the command, every input with its sha256, the held-out seed set, the report figures', () => {
