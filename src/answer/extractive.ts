@@ -906,6 +906,9 @@ export async function composeExtractive(input: ComposeInput): Promise<ComposedAn
       }
     }
     for (const c of groups.flat()) if (!placed.has(c)) pushQuote(c);
+    // under headings a passage's sentences may show in another order than the document's: a citation's text is
+    // its quotes as shown
+    for (const citation of citations) citation.text = parts.filter((p) => p.kind === 'quote' && p.n === citation.n).map((p) => p.text).join('');
     const differ = intent.bothDocuments ? differingFigures(sides, groups.flat(), intent, input.lang) : undefined;
     if (differ) parts.push({ kind: 'prose', text: differ });
   } else {
