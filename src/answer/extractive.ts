@@ -215,7 +215,8 @@ function squash(text: string): string {
 }
 
 /** Score every sentence of the gathered passages against the question. */
-async function scoreSentences(input: ComposeInput, gathered: Gathered[], profile: QuestionProfile, intent: QuestionIntent): Promise<{ candidates: Candidate[]; items: Item[] }> {
+async function scoreSentences(input: ComposeInput, gathered: Gathered[], profile: QuestionProfile, frame: QuestionFrame): Promise<{ candidates: Candidate[]; items: Item[] }> {
+  const intent = frame.intent;
   const previous = input.previousAnswer ? squash(input.previousAnswer) : '';
   const raw: Omit<Candidate, 'relevance' | 'covers' | 'bonus' | 'coverage'>[] = [];
   for (const g of gathered) {
@@ -224,7 +225,7 @@ async function scoreSentences(input: ComposeInput, gathered: Gathered[], profile
       raw.push({ passage: g.passage, score: g.score, rank: g.rank, isLinkedFootnote: g.linked, text: s.text, key: searchKey(s.text), index: s.index });
     }
   }
-  const focus = new Set(frameOf(input).focus.map((t) => searchKey(t)));
+  const focus = new Set(frame.focus.map((t) => searchKey(t)));
   const items = questionItems(profile, raw.map((r) => r.key), focus);
   const totalWeight = items.reduce((sum, it) => sum + it.weight, 0) || 1;
   let similarities: number[] | undefined;
@@ -832,7 +833,7 @@ export async function composeExtractive(input: ComposeInput): Promise<ComposedAn
   const frame = inCollectionWords(asked, question);
   const profile = withoutAuthors(profileQuestion(question, input.expandedTerms, input.unbridgedTerms, input.expansionGroups, occurs, input.isVerb), input);
   const intent = frame.intent;
-  const { candidates, items } = await scoreSentences(input, gathered, profile, intent);
+  const { candidates, items } = await scoreSentences(input, gathered, profile, frame);
   const chosen = selectSentences(candidates, items, intent);
   const sides = intent.type === 'compare' ? comparisonSides(intent, input) : questionParts(frame, profile, input);
   if (sides.length) completeSides(chosen, candidates, sides);

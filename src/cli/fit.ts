@@ -156,6 +156,17 @@ function rankerQuestions(sources: Collected[]): { x: number[][]; y: boolean[]; w
   });
 }
 
+/** The report parts measured with a model not yet written (it is checked as the file would be). */
+async function reportWith(model: DecisionModel, runs: ExternalRun[]): Promise<Record<string, SquadRow>> {
+  useDecisionModel(parseDecisionModel(JSON.stringify(model)));
+  const reporter = progressReporter();
+  try {
+    return await reportParts(runs, 'report', reporter.onProgress);
+  } finally {
+    reporter.stop();
+  }
+}
+
 async function reportParts(runs: ExternalRun[], part: SquadPart, onProgress: (stage: string, done: number, total: number) => void): Promise<Record<string, SquadRow>> {
   const rows: Record<string, SquadRow> = {};
   for (const run of runs) {
@@ -221,15 +232,7 @@ export async function runFit(options: { external: string; corpusDir: string; eva
       operatingPoint: chosen,
     },
   };
-  if (options.report) {
-    useDecisionModel(parseDecisionModel(JSON.stringify(model)));
-    const reporter = progressReporter();
-    try {
-      model.report = await reportParts(runs, 'report', reporter.onProgress);
-    } finally {
-      reporter.stop();
-    }
-  }
+  if (options.report) model.report = await reportWith(model, runs);
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, `${JSON.stringify(model, null, 2)}\n`);
   console.log(`wrote ${out}: ${examples.length} examples (${sources.map((s) => `${s.name} ${s.examples.length}`).join(', ')})`);
@@ -320,15 +323,7 @@ export async function runFitLead(options: { external: string; corpusDir: string;
       questions: Object.fromEntries(sources.map((s) => [s.name, s.rankings.length])),
     },
   };
-  if (options.report) {
-    useDecisionModel(parseDecisionModel(JSON.stringify(model)));
-    const reporter = progressReporter();
-    try {
-      model.leadReport = await reportParts(runs, 'report', reporter.onProgress);
-    } finally {
-      reporter.stop();
-    }
-  }
+  if (options.report) model.leadReport = await reportWith(model, runs);
   writeFileSync(out, `${JSON.stringify(model, null, 2)}\n`);
   console.log(`wrote the lead ranker into ${out}: ${examples.length} spans (${sources.map((s) => `${s.name} ${s.rankings.length}`).join(', ')})`);
   if (model.leadReport) for (const [name, row] of Object.entries(model.leadReport as Record<string, SquadRow>)) console.log(`report ${name}: lead ${pct(row.lead)}, lead chars ${row.leadMedianChars}/${row.leadP90Chars}, first citation ${pct(row.firstCitation)}`);

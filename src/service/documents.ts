@@ -79,6 +79,22 @@ export interface ShelfService {
   sources(): SourceSummary[];
 }
 
+/** A shelved document as the service lists it. */
+export const shelvedDocument = (s: SourceSummary): ShelvedDocument => ({ id: s.doc.id, file: s.doc.file, title: s.doc.title, passages: s.passages });
+
+/** Passages the service holds in all. */
+export const totalPassages = (service: ShelfService): number => service.sources().reduce((n, s) => n + s.passages, 0);
+
+/** Autocomplete choices of the documents whose id, title or file name holds the prefix (both shelves' /docs remove). */
+export function shelfChoices(service: ShelfService, prefix: string): Choice[] {
+  const key = searchKey(prefix.trim());
+  return service
+    .sources()
+    .filter((s) => !key || [s.doc.id, s.doc.title, s.doc.file].some((v) => searchKey(v).includes(key)))
+    .slice(0, CHOICES_MAX)
+    .map((s) => choice(`${s.doc.id} — ${s.doc.title}`, s.doc.id));
+}
+
 const megabytes = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
 
 /**
@@ -155,8 +171,8 @@ export function createDocumentShelf(options: DocumentShelfOptions, service: Shel
     queue = run.catch(() => undefined);
     return run;
   };
-  const shelved = (s: SourceSummary): ShelvedDocument => ({ id: s.doc.id, file: s.doc.file, title: s.doc.title, passages: s.passages });
-  const total = () => service.sources().reduce((n, s) => n + s.passages, 0);
+  const shelved = shelvedDocument;
+  const total = () => totalPassages(service);
 
   /** Re-ingest and swap the new generation in; on failure put the files back and say so. */
   const commit = async (files: { file: string; saved: Saved }[]): Promise<IngestSummary> => {
@@ -236,12 +252,7 @@ export function createDocumentShelf(options: DocumentShelfOptions, service: Shel
     },
 
     choices(prefix) {
-      const key = searchKey(prefix.trim());
-      return service
-        .sources()
-        .filter((s) => !key || [s.doc.id, s.doc.title, s.doc.file].some((v) => searchKey(v).includes(key)))
-        .slice(0, CHOICES_MAX)
-        .map((s) => choice(`${s.doc.id} — ${s.doc.title}`, s.doc.id));
+      return shelfChoices(service, prefix);
     },
   };
 }

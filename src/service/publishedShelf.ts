@@ -6,10 +6,7 @@
  */
 import { UserInputError } from '../core/errors.js';
 import { formatOfFile } from '../corpus/formats/convert.js';
-import { searchKey } from '../text/searchKey.js';
-import { choice, CHOICES_MAX } from '../text/choice.js';
-import type { SourceSummary } from './librarian-api.js';
-import { assertChunks, checkDocumentBytes, safeDocumentName, type DocumentShelf, type ShelfService, type ShelvedDocument } from './documents.js';
+import { assertChunks, checkDocumentBytes, safeDocumentName, shelfChoices, shelvedDocument, totalPassages, type DocumentShelf, type ShelfService } from './documents.js';
 
 export interface PublishedShelfOptions {
   url: string;
@@ -19,8 +16,8 @@ export interface PublishedShelfOptions {
 }
 
 export function createPublishedShelf(options: PublishedShelfOptions, service: ShelfService): DocumentShelf {
-  const shelved = (s: SourceSummary): ShelvedDocument => ({ id: s.doc.id, file: s.doc.file, title: s.doc.title, passages: s.passages });
-  const total = () => service.sources().reduce((n, s) => n + s.passages, 0);
+  const shelved = shelvedDocument;
+  const total = () => totalPassages(service);
 
   /** Builds the table as it is now and loads what was published; a failed build is said, the table keeps the change. */
   const publish = async (what: string) => {
@@ -66,12 +63,7 @@ export function createPublishedShelf(options: PublishedShelfOptions, service: Sh
     },
 
     choices(prefix) {
-      const key = searchKey(prefix.trim());
-      return service
-        .sources()
-        .filter((s) => !key || [s.doc.id, s.doc.title, s.doc.file].some((v) => searchKey(v).includes(key)))
-        .slice(0, CHOICES_MAX)
-        .map((s) => choice(`${s.doc.id} — ${s.doc.title}`, s.doc.id));
+      return shelfChoices(service, prefix);
     },
   };
 }
