@@ -1,5 +1,5 @@
 import { UserInputError } from '../core/errors.js';
-import { QUESTION_ERRORS } from './messages.js';
+import { questionError } from './messages.js';
 
 export const QUESTION_MAX_CHARS = 2000;
 
@@ -13,17 +13,17 @@ const URL_ONLY = /^(?:(?:https?|ftp):\/\/|www\.)\S+$/i;
  * that is not part of a bare URL.
  */
 export function validateQuestion(raw: string): string {
-  if (typeof raw !== 'string') throw new UserInputError(QUESTION_ERRORS.notText);
+  if (typeof raw !== 'string') throw new UserInputError(questionError('notText'));
   const cleaned = raw.replace(CONTROL, '').normalize('NFC').replace(/\s+/g, ' ').trim();
-  if (!cleaned) throw new UserInputError(QUESTION_ERRORS.empty);
+  if (!cleaned) throw new UserInputError(questionError('empty'));
   if ([...cleaned].length > QUESTION_MAX_CHARS) {
-    throw new UserInputError(QUESTION_ERRORS.tooLong(QUESTION_MAX_CHARS));
+    throw new UserInputError(questionError('tooLong', { max: QUESTION_MAX_CHARS }));
   }
   if (URL_ONLY.test(cleaned)) {
-    throw new UserInputError(QUESTION_ERRORS.onlyLink);
+    throw new UserInputError(questionError('onlyLink'));
   }
   if (!/[\p{L}\p{N}]/u.test(cleaned)) {
-    throw new UserInputError(QUESTION_ERRORS.noWords);
+    throw new UserInputError(questionError('noWords'));
   }
   return cleaned;
 }

@@ -23,6 +23,8 @@ export interface LangFile {
   values?: Record<string, string>;
   /** Families of ordinal markers of an enumeration (一是/二是…, 其一/其二…), each in order. */
   ordinalFamilies?: string[][];
+  /** Reader-facing phrases per script ("zh-Hans", "zh-Hant", "en"), and why a question cannot be asked. */
+  messages?: Record<string, Record<string, string>>;
   numerals?: { digits: Record<string, number>; units: Record<string, number>; sharePrefix: string };
 }
 
@@ -125,6 +127,17 @@ export function allForms(name: string): Record<string, string[]> {
   const out: Record<string, string[]> = {};
   for (const table of tables) for (const [word, list] of Object.entries(table ?? {})) out[word] = [...(out[word] ?? []), ...list];
   return out;
+}
+
+/** The reader-facing phrase templates of one script ({placeholders} filled by src/answer/messages.ts). */
+export function messageTemplates(script: 'zh-Hans' | 'zh-Hant' | 'en'): Record<string, string> {
+  const file = script === 'en' ? langFiles().en : langFiles().zh;
+  return file.messages?.[script] ?? missing('messages for', script);
+}
+
+/** Why a question cannot be asked, in one language. */
+export function questionErrorTemplates(lang: 'zh' | 'en'): Record<string, string> {
+  return langFiles()[lang].messages?.questionErrors ?? missing('question errors for', lang);
 }
 
 let hash: string | undefined;
