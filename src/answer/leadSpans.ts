@@ -5,7 +5,7 @@
  * of model/answer-decision.json) picks the one that leads. No phrasing, fact or collection is named here: what a
  * figure, a date or a name looks like is language data (lang/*.json).
  */
-import { chineseWords, STOPWORDS } from '../text/segment.js';
+import { chineseWords, STOPWORDS, wordBoundaries } from '../text/segment.js';
 import { searchKey } from '../text/searchKey.js';
 import { cue, pattern } from '../text/lang.js';
 import { placesIn } from '../text/gazetteer.js';
@@ -40,29 +40,6 @@ export interface SpanCandidate {
 /** Longer units are not leads: a reader wants the answer, then the quote. */
 const MAX_SPAN = 80;
 const CLAUSE_MARK = /[，,；;：:]/u;
-
-/** Word boundaries of a sentence: segmenter words in Han runs, whole runs of Latin letters and digits, each other character. */
-function boundaries(text: string): Set<number> {
-  const out = new Set<number>([0, text.length]);
-  let i = 0;
-  for (const m of text.matchAll(/\p{Script=Han}+|[A-Za-z0-9.%％]+|./gsu)) {
-    const at = m.index!;
-    if (/^\p{Script=Han}/u.test(m[0])) {
-      let pos = at;
-      for (const w of chineseWords(m[0])) {
-        out.add(pos);
-        pos += w.length;
-        out.add(pos);
-      }
-    } else {
-      out.add(at);
-      out.add(at + m[0].length);
-    }
-    i = at + m[0].length;
-  }
-  out.add(i);
-  return out;
-}
 
 /** Widens [start, end) to the nearest word boundaries: a span never holds half a word. */
 function snap(start: number, end: number, cuts: Set<number>, length: number): [number, number] {
@@ -116,7 +93,7 @@ export function leadCandidates(sources: SpanSource[], intent: QuestionIntent, qu
     // positions of the key are positions of the text only when folding kept the length (it does for Han)
     const aligned = key.length === text.length;
     const mask = aligned ? questionMask(key, terms) : new Array<boolean>(text.length).fill(false);
-    const cuts = boundaries(text);
+    const cuts = wordBoundaries(text);
     const seen = new Set<string>();
     // clauses with their offsets
     const clauses: [number, number][] = [];

@@ -1,5 +1,5 @@
 import type { DocumentInfo, Passage } from '../core/passage.js';
-import { chineseWords, stemEnglish } from '../text/segment.js';
+import { chineseWords, stemEnglish, wordBoundaries } from '../text/segment.js';
 import { searchKey, toMainlandVocabulary, toSimplified, toTraditional } from '../text/searchKey.js';
 import type { CuratedEntry } from './curated.js';
 import { definitionScore, sentencesOf, type Sentence } from './definition.js';
@@ -530,16 +530,3 @@ function taiwanWords(question: string): [string, string][] {
  */
 export const LEXICON_MIN_SCORE = 2;
 export const LEXICON_PER_WORD = 2;
-
-/** Offsets of a key where a word starts or ends: the segmenter's words in Han runs; any offset elsewhere. */
-function wordBoundaries(key: string): { has: (at: number) => boolean } {
-  const inside = new Set<number>();
-  for (const m of key.matchAll(/\p{Script=Han}+/gu)) {
-    let pos = m.index!;
-    for (const w of chineseWords(m[0])) {
-      for (let k = pos + 1; k < pos + w.length; k++) inside.add(k);
-      pos += w.length;
-    }
-  }
-  return { has: (at: number) => !inside.has(at) };
-}

@@ -112,3 +112,26 @@ export const COMMON_ENGLISH = new Set(
     .split(' ')
     .map(stemEnglish),
 );
+
+/**
+ * Offsets of a text where a word starts or ends: the segmenter's words in Han runs, whole runs of Latin letters and
+ * digits, each other character. A span that starts and ends on these holds no half word (另一部 is not cut from 另一部分).
+ */
+export function wordBoundaries(text: string): Set<number> {
+  const out = new Set<number>([0, text.length]);
+  for (const m of text.matchAll(/\p{Script=Han}+|[A-Za-z0-9.%％]+|./gsu)) {
+    const at = m.index!;
+    if (/^\p{Script=Han}/u.test(m[0])) {
+      let pos = at;
+      for (const w of chineseWords(m[0])) {
+        out.add(pos);
+        pos += w.length;
+        out.add(pos);
+      }
+    } else {
+      out.add(at);
+      out.add(at + m[0].length);
+    }
+  }
+  return out;
+}
