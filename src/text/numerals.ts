@@ -3,22 +3,17 @@
  * (digit by digit) is 2027, 百分之六十 is 60 (a share), 三十六 is 36, 百日 is 100. The numeral characters are
  * language data (lang/zh.json), read once.
  */
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { zhData, type LangFile } from './lang.js';
 
-interface NumeralData {
-  digits: Record<string, number>;
-  units: Record<string, number>;
-  sharePrefix: string;
-}
-
-const LANG_ZH = fileURLToPath(new URL('../../lang/zh.json', import.meta.url));
+type NumeralData = NonNullable<LangFile['numerals']>;
 
 let data: (NumeralData & { run: RegExp }) | undefined;
 
 function numerals(): NumeralData & { run: RegExp } {
   if (data) return data;
-  const read = (JSON.parse(readFileSync(LANG_ZH, 'utf8')) as { numerals: NumeralData }).numerals;
+  // (the language file lang.ts has read already, not a second read)
+  const read = zhData().numerals;
+  if (!read) throw new Error('lang/zh.json has no numerals');
   const chars = [...Object.keys(read.digits), ...Object.keys(read.units)].join('');
   data = { ...read, run: new RegExp(`[${chars}]+`, 'gu') };
   return data;
