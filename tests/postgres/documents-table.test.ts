@@ -5,7 +5,7 @@
  * builder that loses the database publishes nothing; an export re-imported into a fresh database gives the same
  * bytes and the same passage ids.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,37 +16,19 @@ import { buildFromTable } from '../../src/service/collectionBuild.js';
 import { makeUser, MANAGE_GUILD, slashCommand, subcommand, withPermissions } from '../support/discord-payloads.js';
 import { startDiscordServer, type FakeDiscordServer, type RecordedCall } from '../support/discord-server.js';
 import { REPO_CORPUS_DIR, REPO_ROOT } from '../support/paths.js';
-import { freshDatabase, type TestDatabase } from './support.js';
+import { freshDatabase, runLodestone, type Machine, type Run, type TestDatabase } from './support.js';
 
 const BIN = path.join(REPO_ROOT, 'bin/lodestone.js');
 const TOKEN = 'MTIzNDU2Nzg5MDEyMzQ1Njc4.documents-table.never-logged-z3';
 const COBALT_NOTE = '# 钴的笔记\n\n刚果民主共和国的钴矿产量占全球七成以上，精炼环节则集中在中国。\n';
 const COBALT = '刚果民主共和国的钴矿产量占全球多少？';
 
-interface Machine {
-  corpusDir: string;
-  indexDir: string;
-}
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
 let db: TestDatabase;
 let admin: pg.Client;
 let root: string;
 
 function lodestone(machine: Machine, args: string[], url = db.url): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = execFile(
-      process.execPath,
-      [BIN, '--corpus', machine.corpusDir, '--index', machine.indexDir, ...args],
-      { cwd: root, env: { ...process.env, EMBEDDING_MODEL: 'corpus', LOG_LEVEL: 'silent', DATABASE_URL: url }, maxBuffer: 32 * 1024 * 1024 },
-      (error, stdout, stderr) => resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-    child.stdin?.end('');
-  });
+  return runLodestone(machine, args, { cwd: root, url });
 }
 
 function machine(name: string, extra: Record<string, string> = {}, corpus: 'copy' | 'none' = 'copy'): Machine {

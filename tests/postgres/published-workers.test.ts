@@ -5,7 +5,7 @@
  * C has an empty corpus folder, or none. Every read command, and the bot, on B and C answers from A's published
  * generation and publishes nothing.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,23 +16,12 @@ import { createLibrarian } from '../../src/service/librarian.js';
 import { makeUser, slashCommand } from '../support/discord-payloads.js';
 import { startDiscordServer, type FakeDiscordServer, type RecordedCall } from '../support/discord-server.js';
 import { DEV_SET, REPO_CORPUS_DIR, REPO_ROOT } from '../support/paths.js';
-import { freshDatabase, type TestDatabase } from './support.js';
+import { freshDatabase, runLodestone, type Machine, type Run, type TestDatabase } from './support.js';
 
 const BIN = path.join(REPO_ROOT, 'bin/lodestone.js');
 const TOKEN = 'MTIzNDU2Nzg5MDEyMzQ1Njc4.published-workers.never-logged-q7';
 const EXTRA = 'cobalt-note.md';
 const COBALT = '刚果民主共和国的钴矿产量占全球多少？';
-
-interface Machine {
-  corpusDir: string;
-  indexDir: string;
-}
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
 
 let db: TestDatabase;
 let admin: pg.Client;
@@ -42,15 +31,7 @@ let b: Machine;
 
 /** `lodestone <args>` on a machine, with this test's DATABASE_URL. */
 function lodestone(machine: Machine, args: string[], input?: string, env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = execFile(
-      process.execPath,
-      [BIN, '--corpus', machine.corpusDir, '--index', machine.indexDir, ...args],
-      { cwd: root, env: { ...process.env, EMBEDDING_MODEL: 'corpus', LOG_LEVEL: 'silent', DATABASE_URL: db.url, ...env }, maxBuffer: 32 * 1024 * 1024 },
-      (error, stdout, stderr) => resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-    child.stdin?.end(input ?? '');
-  });
+  return runLodestone(machine, args, { cwd: root, url: db.url, input, env });
 }
 
 /** Every generation ever committed to the database (a publish adds one), oldest first. */

@@ -2,9 +2,11 @@
  * A throwaway database per test file on the machine's PostgreSQL (PG_TEST_URL, default
  * postgres://postgres@127.0.0.1:5432/test). An unreachable server fails the suite: it never skips.
  */
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { REPO_ROOT } from '../support/paths.js';
 
 export const ADMIN_URL = process.env.PG_TEST_URL || 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -65,4 +67,29 @@ export async function until(check: () => Promise<boolean>, what: string, ms = 20
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/** One machine of a several-machine test: its own corpus folder and index folder. */
+export interface Machine {
+  corpusDir: string;
+  indexDir: string;
+}
+
+export interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** The CLI as another machine runs it (bin/lodestone.js, offline corpus model, quiet logs, DATABASE_URL set). */
+export function runLodestone(machine: Machine, args: string[], options: { cwd: string; url: string; input?: string; env?: Record<string, string> }): Promise<Run> {
+  return new Promise((resolve) => {
+    const child = execFile(
+      process.execPath,
+      [path.join(REPO_ROOT, 'bin/lodestone.js'), '--corpus', machine.corpusDir, '--index', machine.indexDir, ...args],
+      { cwd: options.cwd, env: { ...process.env, EMBEDDING_MODEL: 'corpus', LOG_LEVEL: 'silent', DATABASE_URL: options.url, ...options.env }, maxBuffer: 32 * 1024 * 1024 },
+      (error, stdout, stderr) => resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
+    child.stdin?.end(options.input ?? '');
+  });
 }
